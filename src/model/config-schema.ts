@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { SEGMENT_PATTERN } from './paths.js';
+import { parseDuration } from './duration.js';
+
+// One schema per config block: validation, TypeScript types and the reference in README all come
+// from here, so a field's description lives in exactly one place.
+
+const id = (what: string) =>
+  z
+    .string({ error: `${what} id must be a string` })
+    .regex(SEGMENT_PATTERN, {
+      error: (issue) =>
+        `'${String(issue.input)}' is not a valid ${what} id: use lower-case letters, digits, '-' and '_', ` +
+        `starting with a letter or digit (for example '${suggestId(String(issue.input))}')`,
+    });
+
+/** Turns an invalid id into a valid suggestion for the error message. */
+export function suggestId(text: string): string {
+  const cleaned = text
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
+  return cleaned.length > 0 ? cleaned : 'my-asset';
+}
+
+const duration = (fallback: string) =>
+  z
+    .union([z.string(), z.number().int().nonnegative()])
+    .default(fallback)
+    .transform((value, ctx) => {
+      if (typeof value === 'number') return value;
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration: write a number and a unit, e.g. 250ms, 30s, 15m, 12h, 30d, 2w, 5y` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+export const tagRoleSchema = z.enum([
+  'state',
+  'good_count',
+  'scrap_count',
+  'rework_count',
+  'cycle_time',
+  'ideal_cycle_time',
+  'energy',
+  'product',
+  'order',
+  'process',
+]);
+
+export const tagSchema = z
+  .object({
+    name: id('tag').describe('Last segment of the tag path'),
+    type: z.enum(['number', 'boolean', 'string', 'json']).default('number').describe('Data type'),
+    unit: z.string().optional().describe('Engineering unit, e.g. degC, bar, mm/s, kW'),
+    description: z.string().optional(),
+    min: z.number().optional().describe('Low end of the engineering range'),
+    max: z.number().optional().describe('High end of the engineering range'),
+    role: tagRoleSchema.optional().describe('What analytics use the tag for'),
+    states: z.record(z.string(), z.string()).optional().describe('For state tags: code -> meaning'),
+  })
+  .strict();
+
+export const machineSchema = z
+  .object({
+    id: id('machine'),
+    name: z.string().optional().describe('Display name; defaults to the id'),
+    kind: z.string().optional().describe('Machine kind (press, cnc, filler, oven, packer, labeler, mixer ...); the simulator uses it'),
+    description: z.string().optional(),
+    tags: z.array(tagSchema).default([]),
+  })
+  .strict();
+
+export const lineSchema = z
+  .object({
+    id: id('line'),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    tags: z.array(tagSchema).default([]),
+    machines: z.array(machineSchema).default([]),
+  })
+  .strict();
+
+export const areaSchema = z
+  .object({
+    id: id('area'),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    tags: z.array(tagSchema).default([]),
+    lines: z.array(lineSchema).default([]),
+  })
+  .strict();
+
+export const siteSchema = z
+  .object({
+    id: id('site'),
+    name: z.string().optional(),
+    timezone: z.string().default('UTC').describe('IANA time zone the plant works in; the UI shows local time'),
+    description: z.string().optional(),
+    tags: z.array(tagSchema).default([]),
+    areas: z.array(areaSchema).default([]),
+  })
+  .strict();
+
+export const plantSchema = z
+  .object({
+    enterprise: z.object({ id: id('enterprise'), name: z.string().optional() }).strict(),
+    sites: z.array(siteSchema).min(1, { error: 'a plant needs at least one site' }),
+  })
+  .strict();
+
+export const httpSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(8080).describe('HTTP port; the next free one is taken when it is busy'),
+    host: z.string().default('127.0.0.1').describe('Address to listen on; 0.0.0.0 serves the whole network'),
+  })
+  .strict();
+
+export const historianSchema = z
+  .object({
+    engine: z.enum(['duckdb']).default('duckdb').describe('Storage engine'),
+    path: z.string().default('loom.duckdb').describe("Database file, relative to dataDir; ':memory:' keeps nothing"),
+    flushInterval: duration('250ms').describe('Longest time a sample waits before it is written'),
+    retention: z
+      .object({
+        raw: duration('30d').describe('How long raw samples are kept'),
+        minute: duration('365d').describe('How long 1-minute rollups are kept'),
+        hour: duration('10y').describe('How long 1-hour rollups are kept'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export const simulatorSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Run the virtual factory for every machine whose kind it knows'),
+    seed: z.number().int().default(42).describe('Same seed, same factory: runs are reproducible'),
+    speed: z.number().positive().default(1).describe('Simulated seconds per real second'),
+    tickInterval: duration('1s').describe('Simulated time between samples of each signal'),
+    faults: z.boolean().default(true).describe('Inject faults (bearing wear, thermal runaway) with a lead-up'),
+  })
+  .strict();
+
+export const busSchema = z
+  .object({
+    queueLimit: z.number().int().positive().default(100_000).describe('Messages each subscriber may have waiting before drops'),
+  })
+  .strict();
+
+export const loomConfigSchema = z
+  .object({
+    dataDir: z.string().default('data').describe('Folder for the historian, dead letters and state; relative to the config file'),
+    http: httpSchema.prefault({}),
+    historian: historianSchema.prefault({}),
+    simulator: simulatorSchema.prefault({}),
+    bus: busSchema.prefault({}),
+    plant: plantSchema,
+  })
+  .strict();
+
+export type LoomConfig = z.output<typeof loomConfigSchema>;
+export type LoomConfigInput = z.input<typeof loomConfigSchema>;
+export type PlantConfig = LoomConfig['plant'];
+export type SiteConfig = PlantConfig['sites'][number];
+export type AreaConfig = SiteConfig['areas'][number];
+export type LineConfig = AreaConfig['lines'][number];
+export type MachineConfig = LineConfig['machines'][number];
+export type TagConfig = MachineConfig['tags'][number];
