@@ -108,3 +108,19 @@ test('unsubscribe stops delivery and new subscribers see new topics', async () =
   assert.deepEqual(a, [1]);
   assert.deepEqual(b, [3]);
 });
+
+test('every dropped message is handed to onDrop with its subscriber', async () => {
+  const dropped: string[] = [];
+  const bus = new Bus<number>({ onDrop: (name, topic, m) => dropped.push(`${name}:${topic}:${String(m)}`) });
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  bus.subscribe('#', async () => { await gate; }, { name: 'newest', queueLimit: 1, maxBatch: 1 });
+  bus.subscribe('#', async () => { await gate; }, { name: 'oldest', queueLimit: 1, maxBatch: 1, overflow: 'drop-oldest' });
+  bus.publish('t', 0);
+  await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 1; i <= 3; i++) bus.publish('t', i);
+  release();
+  await bus.idle();
+  assert.deepEqual(dropped.filter((d) => d.startsWith('newest')), ['newest:t:2', 'newest:t:3']);
+  assert.deepEqual(dropped.filter((d) => d.startsWith('oldest')), ['oldest:t:1', 'oldest:t:2']);
+});

@@ -39,6 +39,8 @@ export interface BusOptions {
   queueLimit?: number;
   /** Called when a handler throws or rejects; the bus itself never lets it escape. */
   onHandlerError?: (error: unknown, subscriber: string) => void;
+  /** Called for every message a full queue drops, so it can be kept (dead-lettered) rather than lost. */
+  onDrop?: (subscriber: string, topic: string, message: unknown) => void;
 }
 
 export interface Subscription {
@@ -151,12 +153,14 @@ export class Bus<T = unknown> {
   private roomWaiters: Array<{ ratio: number; resolve: () => void }> = [];
   private readonly queueLimit: number;
   private readonly onHandlerError: (error: unknown, subscriber: string) => void;
+  private readonly onDrop?: (subscriber: string, topic: string, message: unknown) => void;
   published = 0;
   unrouted = 0;
 
   constructor(options: BusOptions = {}) {
     this.queueLimit = options.queueLimit ?? 100_000;
     this.onHandlerError = options.onHandlerError ?? (() => undefined);
+    this.onDrop = options.onDrop;
   }
 
   /** Subscribes a batch handler to a pattern. Throws on an invalid pattern. */
@@ -190,8 +194,11 @@ export class Bus<T = unknown> {
         subscriber.dropped++;
         accepted = false;
         if (subscriber.overflow === 'drop-oldest') {
-          subscriber.queue.dropOldest();
+          const [oldTopic, oldMessage] = subscriber.queue.dropOldest();
           subscriber.queue.push(topic, message);
+          this.onDrop?.(subscriber.name, oldTopic, oldMessage);
+        } else {
+          this.onDrop?.(subscriber.name, topic, message);
         }
       }
       if (!subscriber.busy) this.pendingDrain.add(subscriber);

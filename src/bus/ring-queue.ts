@@ -28,11 +28,13 @@ export class RingQueue<T> {
   }
 
   /** Removes the oldest entry (used by the drop-oldest overflow policy). */
-  dropOldest(): void {
-    if (this.count === 0) return;
+  dropOldest(): [string, T] {
+    const dropped: [string, T] = [this.topics[this.head], this.messages[this.head]];
+    if (this.count === 0) return dropped;
     this.messages[this.head] = undefined as T;
     this.head = (this.head + 1) % this.capacity;
     this.count--;
+    return dropped;
   }
 
   /** Moves up to `max` of the oldest entries into the given arrays (cleared first). */

@@ -1,0 +1,80 @@
+import type { Quality, Sample, SampleValue, TagDefinition } from '../model/index.js';
+import type { RawSample } from '../connectors/types.js';
+import type { DeadLetterReason } from './dead-letters.js';
+
+/** The result of checking one raw sample: a clean sample, or the reason it was refused. */
+export type Normalized = { ok: true; sample: Sample } | { ok: false; reason: DeadLetterReason; detail: string };
+
+// Timestamps outside this window are almost always seconds sent as milliseconds (or the reverse).
+const EARLIEST_TS = Date.UTC(1990, 0, 1);
+const LATEST_TS = Date.UTC(2200, 0, 1);
+const QUALITIES = new Set<string>(['good', 'uncertain', 'bad']);
+
+/** Checks a raw sample against its tag's definition. */
+export function normalizeSample(raw: RawSample, tag: TagDefinition | undefined): Normalized {
+  if (raw === null || typeof raw !== 'object' || typeof raw.tag !== 'string') {
+    return { ok: false, reason: 'malformed', detail: 'a sample must be an object with a string "tag"' };
+  }
+  if (!tag) {
+    return { ok: false, reason: 'unknown_tag', detail: `tag '${raw.tag}' is not in the plant model: declare it in the config or map it in its connector` };
+  }
+  const ts = parseTimestamp(raw.ts);
+  if (ts === undefined) {
+    return {
+      ok: false,
+      reason: 'bad_timestamp',
+      detail: `timestamp ${JSON.stringify(raw.ts)} of '${raw.tag}' is not ms since epoch or ISO 8601 between 1990 and 2200`,
+    };
+  }
+  const quality = raw.quality ?? 'good';
+  if (!QUALITIES.has(quality)) {
+    return { ok: false, reason: 'bad_quality', detail: `quality ${JSON.stringify(raw.quality)} of '${raw.tag}' is not good, uncertain or bad` };
+  }
+  const value = coerceValue(raw.value, tag);
+  if (!value.ok) return value;
+  const sample: Sample = { tag: tag.path, ts, value: value.value, quality: quality as Quality };
+  if (raw.historical) sample.historical = true;
+  return { ok: true, sample };
+}
+
+export function parseTimestamp(ts: unknown): number | undefined {
+  let ms: number;
+  if (typeof ts === 'number') ms = ts;
+  else if (ts instanceof Date) ms = ts.getTime();
+  else if (typeof ts === 'string' && ts.trim() !== '') ms = /^\d+$/.test(ts.trim()) ? Number(ts) : Date.parse(ts);
+  else return undefined;
+  if (!Number.isFinite(ms) || ms < EARLIEST_TS || ms > LATEST_TS) return undefined;
+  return Math.round(ms);
+}
+
+function coerceValue(value: unknown, tag: TagDefinition): { ok: true; value: SampleValue } | { ok: false; reason: DeadLetterReason; detail: string } {
+  const wrong = (): { ok: false; reason: DeadLetterReason; detail: string } => ({
+    ok: false,
+    reason: 'wrong_type',
+    detail: `'${tag.path}' is a ${tag.type} tag but got ${describe(value)}`,
+  });
+  switch (tag.type) {
+    case 'number':
+      if (typeof value !== 'number') return wrong();
+      if (!Number.isFinite(value)) return { ok: false, reason: 'bad_value', detail: `'${tag.path}' got ${String(value)}, which cannot be stored` };
+      return { ok: true, value };
+    case 'boolean':
+      if (typeof value === 'boolean') return { ok: true, value };
+      // PLC coils and bits commonly arrive as 0/1.
+      if (value === 0 || value === 1) return { ok: true, value: value === 1 };
+      return wrong();
+    case 'string':
+      return typeof value === 'string' ? { ok: true, value } : wrong();
+    case 'json':
+      if (value === undefined) return wrong();
+      return { ok: true, value: typeof value === 'string' ? value : JSON.stringify(value) };
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'no value';
+  if (Array.isArray(value)) return 'a list';
+  const text = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : String(value);
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${text}`;
+}
