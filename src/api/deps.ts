@@ -1,0 +1,22 @@
+import type { PlantConfig, Sample, TagRegistry } from '../model/index.js';
+import type { Bus } from '../bus/index.js';
+import type { Historian } from '../historian/types.js';
+import type { DeadLetterStore, Ingest } from '../ingest/index.js';
+import type { ConnectorHealth } from '../connectors/types.js';
+import type { Telemetry } from './telemetry.js';
+
+/** Everything the API reads; the composition root (src/app.ts) builds it. */
+export interface ApiDeps {
+  plant: PlantConfig;
+  registry: TagRegistry;
+  bus: Bus<Sample>;
+  historian: Historian;
+  ingest: Ingest;
+  deadLetters: DeadLetterStore;
+  telemetry: Telemetry;
+  connectors: () => ConnectorHealth[];
+  /** Folder of the built dashboard; absent or missing: `/` explains how to build it. */
+  uiDir?: string;
+  version: string;
+  startedAt: number;
+}

@@ -1,0 +1,35 @@
+/**
+ * Every error the API can answer with: a stable code, the HTTP status, and how to fix it.
+ * `docs/errors.md` documents each code; a test keeps the two in step.
+ */
+export const API_ERRORS = {
+  LOOM_BAD_TIME: { status: 400, hint: 'give times as ISO 8601 (2026-11-26T08:00:00Z) or milliseconds since the epoch' },
+  LOOM_BAD_RANGE: { status: 400, hint: "make 'from' earlier than 'to'" },
+  LOOM_BAD_BUCKET: { status: 400, hint: 'give the bucket as a duration such as 10s, 1m, 15m, 1h or 1d' },
+  LOOM_TOO_MANY_BUCKETS: { status: 400, hint: 'use a wider bucket or a shorter range' },
+  LOOM_BAD_AGGREGATE: { status: 400, hint: 'use one of avg, min, max, first, last, count, twa' },
+  LOOM_BAD_PATTERN: { status: 400, hint: "use '/'-separated levels with '+' for one level and '#' (last) for any number" },
+  LOOM_UNKNOWN_TAG: { status: 404, hint: 'list the known tags with GET /api/v1/tags?path=#' },
+  LOOM_UNKNOWN_ASSET: { status: 404, hint: 'list the plant model with GET /api/v1/assets' },
+  LOOM_NO_STATE_TAG: { status: 404, hint: "the asset has no tag with role 'state'" },
+  LOOM_BAD_REQUEST: { status: 400, hint: 'check the request against the OpenAPI description at /docs' },
+  LOOM_QUERY_FAILED: { status: 400, hint: 'check the query parameters; the message says what the historian refused' },
+  LOOM_INTERNAL: { status: 500, hint: 'this is a bug: the server log has the details' },
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** An error the API turns into `{ error: { code, message, hint } }` with the code's status. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly hint: string;
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.status = API_ERRORS[code].status;
+    this.hint = API_ERRORS[code].hint;
+  }
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Sample } from '../../model/index.js';
+import { patternError } from '../../model/index.js';
+import type { Subscription } from '../../bus/index.js';
+import type { ApiDeps } from '../deps.js';
+
+const FLUSH_INTERVAL_MS = 250;
+// A browser that cannot keep up loses its oldest updates, never the historian's data.
+const LIVE_QUEUE_LIMIT = 20_000;
+let connectionCounter = 0;
+
+/**
+ * `GET /api/v1/live` (WebSocket): subscribe with `?path=PATTERN` or by sending `{"subscribe":"PATTERN"}`.
+ * The server answers with `{"type":"snapshot","samples":[...]}` (latest values), then
+ * `{"type":"samples","samples":[...]}` every 250 ms while values change.
+ */
+export async function liveRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  app.get<{ Querystring: { path?: string } }>(
+    '/api/v1/live',
+    {
+      websocket: true,
+      schema: {
+        tags: ['live'],
+        summary: 'WebSocket stream of samples whose tag matches a pattern',
+        querystring: { type: 'object', properties: { path: { type: 'string' } } },
+      },
+    },
+    (socket, request) => {
+      const id = ++connectionCounter;
+      let subscription: Subscription | undefined;
+      let pending: Sample[] = [];
+
+      const subscribe = (pattern: string) => {
+        const problem = patternError(pattern);
+        if (problem) {
+          send(socket, { type: 'error', message: `path pattern '${pattern}': ${problem}` });
+          return;
+        }
+        subscription?.unsubscribe();
+        pending = [];
+        send(socket, { type: 'snapshot', pattern, samples: deps.historian.latest(pattern) });
+        subscription = deps.bus.subscribe(pattern, (samples) => void pending.push(...samples), {
+          name: `live:${id}`,
+          queueLimit: LIVE_QUEUE_LIMIT,
+          overflow: 'drop-oldest',
+          maxBatch: 5_000,
+        });
+      };
+
+      const timer = setInterval(() => {
+        if (pending.length === 0) return;
+        const batch = pending;
+        pending = [];
+        send(socket, { type: 'samples', samples: batch.map(({ tag, ts, value, quality }) => ({ tag, ts, value, quality })) });
+      }, FLUSH_INTERVAL_MS);
+
+      socket.on('message', (data: Buffer) => {
+        let message: { subscribe?: unknown };
+        try {
+          message = JSON.parse(data.toString('utf8'));
+        } catch {
+          send(socket, { type: 'error', message: 'messages must be JSON, e.g. {"subscribe":"acme/#"}' });
+          return;
+        }
+        if (typeof message?.subscribe === 'string') subscribe(message.subscribe);
+        else send(socket, { type: 'error', message: 'unknown message: send {"subscribe":"PATTERN"}' });
+      });
+      socket.on('close', () => {
+        clearInterval(timer);
+        subscription?.unsubscribe();
+      });
+
+      if (request.query.path) subscribe(request.query.path);
+    },
+  );
+}
+
+function send(socket: WebSocket, message: unknown): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}

@@ -1,0 +1,173 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { TagRegistry, declaredTags, loadConfigFile, loadDemoConfig, type LoadedConfig, type LoomConfig, type Sample } from './model/index.js';
+import { Bus } from './bus/index.js';
+import { DeadLetterStore, Ingest } from './ingest/index.js';
+import { DuckDbHistorian } from './historian/index.js';
+import type { Historian } from './historian/types.js';
+import type { Connector } from './connectors/types.js';
+import { createConnectors } from './connectors/index.js';
+import { buildApi, Telemetry } from './api/index.js';
+import { listenOnFreePort } from './net.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+
+export interface StartLoomOptions {
+  /** Config file; default: the built-in demo plant. */
+  configFile?: string;
+  /** An already loaded config (wins over configFile). */
+  loaded?: LoadedConfig;
+  /** Overrides the config's dataDir. `:memory:` keeps nothing on disk. */
+  dataDir?: string;
+  /** Overrides `http` from the config; port 0 picks an ephemeral port. */
+  http?: { port?: number; host?: string };
+  /** Overrides `simulator.enabled`. */
+  simulator?: boolean;
+  /** A pino logger, or false for silence (tests). Default: info to stdout. */
+  logger?: Logger | false;
+}
+
+/** A running Loom: the parts, for tests and the CLI, and one `close()` that stops them all in order. */
+export interface RunningLoom {
+  url: string;
+  port: number;
+  config: LoomConfig;
+  dataDir: string;
+  registry: TagRegistry;
+  bus: Bus<Sample>;
+  ingest: Ingest;
+  historian: Historian;
+  deadLetters: DeadLetterStore;
+  connectors: Connector[];
+  api: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** How many historian batches may be in flight (written but not yet durable) before the bus waits. */
+const HISTORIAN_IN_FLIGHT = 8;
+
+/** The composition root: builds every module, wires them through the bus, and starts serving. */
+export async function startLoom(options: StartLoomOptions = {}): Promise<RunningLoom> {
+  const loaded = options.loaded ?? (options.configFile ? loadConfigFile(options.configFile) : loadDemoConfig());
+  const config = loaded.config;
+  const logger = options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? pino({ name: 'loom' }));
+  const inMemory = options.dataDir === ':memory:';
+  const dataDir = inMemory ? ':memory:' : resolveDataDir(options.dataDir ?? config.dataDir, loaded.baseDir);
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+
+  const registry = new TagRegistry();
+  const deadLetters = new DeadLetterStore({ file: inMemory ? undefined : join(dataDir, 'dead-letters.jsonl') });
+  const bus = new Bus<Sample>({
+    queueLimit: config.bus.queueLimit,
+    onHandlerError: (error, subscriber) => logger.error({ err: error, subscriber }, 'bus subscriber failed'),
+    onDrop: (subscriber, topic, message) => {
+      // Live views drop their oldest updates by design (the data is in the historian); anything else is kept.
+      if (!subscriber.startsWith('live:')) deadLetters.add({ source: `bus:${subscriber}`, reason: 'queue_full', detail: `queue of '${subscriber}' full; sample for '${topic}' dropped`, sample: message });
+    },
+  });
+  const ingest = new Ingest(registry, bus, deadLetters);
+
+  const historianPath = inMemory || config.historian.path === ':memory:' ? ':memory:' : resolve(dataDir, config.historian.path);
+  const historian: Historian = new DuckDbHistorian({ path: historianPath, flushIntervalMs: config.historian.flushInterval, logger });
+  await historian.open();
+
+  const simulatorEnabled = options.simulator ?? config.simulator.enabled;
+  const connectors = createConnectors({ ...config, simulator: { ...config.simulator, enabled: simulatorEnabled } }, { dataDir: inMemory ? undefined : dataDir });
+
+  for (const tag of declaredTags(config.plant)) registry.upsert(tag);
+  for (const connector of connectors) for (const tag of connector.tagDefinitions()) registry.upsert(tag);
+  await historian.defineTags(registry.all());
+  registry.onAdd((tag) => void historian.defineTags([tag]));
+
+  const historianSubscription = subscribeHistorian(bus, historian, logger);
+  const telemetry = new Telemetry(ingest, historian);
+  const retentionTimer = setInterval(() => {
+    const { raw, minute, hour } = config.historian.retention;
+    historian.applyRetention({ rawMs: raw, minuteMs: minute, hourMs: hour }).catch((error) => logger.error({ err: error }, 'retention failed'));
+  }, 3_600_000);
+  retentionTimer.unref();
+
+  const api = await buildApi(
+    {
+      plant: config.plant,
+      registry,
+      bus,
+      historian,
+      ingest,
+      deadLetters,
+      telemetry,
+      connectors: () => connectors.map((c) => c.health()),
+      uiDir: join(ROOT, 'src/ui/dist'),
+      version: VERSION,
+      startedAt: Date.now(),
+    },
+    { logger: false },
+  );
+  const host = options.http?.host ?? config.http.host;
+  const wantedPort = options.http?.port ?? config.http.port;
+  const port = await listenOnFreePort(api, host, wantedPort, (busy) => logger.warn(`port ${busy} is taken; trying ${busy + 1}`));
+  const url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+
+  for (const connector of connectors) {
+    await connector.start({ registry, logger: logger.child({ connector: connector.id }), publish: (samples, source) => ingest.publish(samples, source) });
+  }
+
+  let closed = false;
+  return {
+    url,
+    port,
+    config,
+    dataDir,
+    registry,
+    bus,
+    ingest,
+    historian,
+    deadLetters,
+    connectors,
+    api,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(retentionTimer);
+      for (const connector of connectors) await connector.stop().catch((error) => logger.error({ err: error }, `stopping ${connector.id} failed`));
+      await api.close();
+      await bus.idle();
+      await historianSubscription.drained();
+      historianSubscription.unsubscribe();
+      telemetry.stop();
+      await historian.close();
+      await deadLetters.close();
+    },
+  };
+}
+
+function resolveDataDir(dir: string, baseDir: string): string {
+  return isAbsolute(dir) ? dir : resolve(baseDir, dir);
+}
+
+/**
+ * Feeds the historian from the bus. Writes are pipelined: a batch is acknowledged by the historian once
+ * durable, and the subscriber only waits when too many batches are in flight, which is what pushes back
+ * on the bus (its queue fills, producers that can wait are held at `waitForRoom`).
+ */
+function subscribeHistorian(bus: Bus<Sample>, historian: Historian, logger: Logger) {
+  const inFlight = new Set<Promise<void>>();
+  const subscription = bus.subscribe(
+    '#',
+    async (samples) => {
+      const write = historian.write(samples).catch((error) => logger.error({ err: error, samples: samples.length }, 'historian write failed'));
+      inFlight.add(write);
+      void write.finally(() => inFlight.delete(write));
+      if (inFlight.size >= HISTORIAN_IN_FLIGHT) await Promise.race(inFlight);
+    },
+    { name: 'historian', maxBatch: 5_000 },
+  );
+  return {
+    unsubscribe: () => subscription.unsubscribe(),
+    drained: () => Promise.all(inFlight).then(() => undefined),
+  };
+}
