@@ -1,0 +1,179 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { API_ERRORS } from '../src/api/index.js';
+import { eventually, startTestLoom } from './helpers.js';
+
+const PRESS = 'acme/berlin/machining/line-1/press-1';
+const H = 3_600_000;
+
+describe('HTTP API', () => {
+  let loom: Awaited<ReturnType<typeof startTestLoom>>;
+  const t0 = Date.UTC(2026, 10, 26, 6, 0, 0);
+
+  before(async () => {
+    loom = await startTestLoom();
+    // A tag the config does not declare, registered as a connector would.
+    loom.registry.upsert({ path: `${PRESS}/temperature`, asset: PRESS, name: 'temperature', type: 'number', unit: 'degC' });
+    loom.registry.upsert({ path: `${PRESS}/product`, asset: PRESS, name: 'product', type: 'string' });
+    loom.registry.upsert({ path: `${PRESS}/state`, asset: PRESS, name: 'state', type: 'number', role: 'state', states: { '1': 'running', '6': 'breakdown' } });
+    await loom.historian.defineTags(loom.registry.all());
+  });
+  after(async () => loom?.stop());
+
+  const get = async (url: string) => {
+    const response = await loom.api.inject({ method: 'GET', url });
+    return { status: response.statusCode, body: response.json() };
+  };
+  const post = async (samples: unknown[]) => (await loom.api.inject({ method: 'POST', url: '/api/v1/samples', payload: { samples } })).json();
+
+  test('health answers ok with version', async () => {
+    const { status, body } = await get('/api/v1/health');
+    assert.equal(status, 200);
+    assert.equal(body.status, 'ok');
+    assert.match(body.version, /^\d+\.\d+\.\d+/);
+  });
+
+  test('assets is the ISA-95 tree of the plant', async () => {
+    const { body } = await get('/api/v1/assets');
+    assert.equal(body.path, 'acme');
+    assert.equal(body.level, 'enterprise');
+    const line1 = body.children[0].children[0].children[0];
+    assert.equal(line1.path, 'acme/berlin/machining/line-1');
+    assert.deepEqual(line1.children.map((m: { id: string }) => m.id), ['press-1', 'cnc-1', 'cnc-2']);
+    assert.equal(line1.children[0].kind, 'press');
+  });
+
+  test('samples posted over HTTP land in history, latest values and tags', async () => {
+    const samples = Array.from({ length: 120 }, (_, i) => ({ tag: `${PRESS}/temperature`, ts: t0 + i * 1000, value: 100 + i }));
+    assert.deepEqual(await post(samples), { accepted: 120, rejected: 0 });
+    assert.deepEqual(await post([{ tag: `${PRESS}/product`, ts: t0, value: 'P-7' }]), { accepted: 1, rejected: 0 });
+    await loom.bus.idle();
+    await loom.historian.flush();
+
+    const tags = await get(`/api/v1/tags?path=${encodeURIComponent(`${PRESS}/+`)}`);
+    const temp = tags.body.tags.find((t: { path: string }) => t.path === `${PRESS}/temperature`);
+    assert.deepEqual([temp.value, temp.ts, temp.quality, temp.unit], [219, t0 + 119_000, 'good', 'degC']);
+    assert.equal(tags.body.tags.find((t: { name: string }) => t.name === 'product').value, 'P-7');
+
+    const raw = await get(`/api/v1/history?tag=${PRESS}/temperature&from=${t0}&to=${t0 + 120_000}`);
+    assert.equal(raw.status, 200);
+    assert.equal(raw.body.resolution, 'raw');
+    assert.equal(raw.body.points.length, 120);
+    assert.deepEqual(raw.body.points[5], { ts: t0 + 5000, value: 105, quality: 'good' });
+
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const bucketed = await get(`/api/v1/history?tag=${PRESS}/temperature&from=${iso(t0)}&to=${iso(t0 + 120_000)}&bucket=1m&agg=max`);
+    assert.equal(bucketed.status, 200);
+    assert.equal(bucketed.body.bucketMs, 60_000);
+    assert.deepEqual(bucketed.body.points.map((p: { value: number }) => p.value), [159, 219]);
+    const avg = await get(`/api/v1/history?tag=${PRESS}/temperature&from=${t0}&to=${t0 + 120_000}&bucket=1m&agg=avg`);
+    assert.deepEqual(avg.body.points.map((p: { value: number }) => p.value), [129.5, 189.5]);
+  });
+
+  test('bad history requests get a 400 or 404 with a code, a message and a hint', async () => {
+    const cases: Array<[string, number, string]> = [
+      [`/api/v1/history?tag=${PRESS}/nope`, 404, 'LOOM_UNKNOWN_TAG'],
+      [`/api/v1/history?tag=${PRESS}/temperature&from=${t0 + H}&to=${t0}`, 400, 'LOOM_BAD_RANGE'],
+      [`/api/v1/history?tag=${PRESS}/temperature&from=yesterday`, 400, 'LOOM_BAD_TIME'],
+      [`/api/v1/history?tag=${PRESS}/temperature&bucket=fortnightly`, 400, 'LOOM_BAD_BUCKET'],
+      [`/api/v1/history?tag=${PRESS}/temperature&from=0&to=${t0}&bucket=1s`, 400, 'LOOM_TOO_MANY_BUCKETS'],
+      [`/api/v1/history?tag=${PRESS}/temperature&agg=median`, 400, 'LOOM_BAD_REQUEST'],
+      ['/api/v1/history', 400, 'LOOM_BAD_REQUEST'],
+      ['/api/v1/tags?path=a/%23/b', 400, 'LOOM_BAD_PATTERN'],
+      ['/api/v1/states?asset=acme/nowhere', 404, 'LOOM_UNKNOWN_ASSET'],
+      ['/api/v1/nothing-here', 404, 'LOOM_BAD_REQUEST'],
+    ];
+    for (const [url, status, code] of cases) {
+      const response = await get(url);
+      assert.equal(response.status, status, url);
+      assert.equal(response.body.error.code, code, url);
+      assert.ok(response.body.error.message.length > 0 && response.body.error.hint.length > 0, url);
+    }
+  });
+
+  test('states turns the state tag into intervals with names', async () => {
+    const s = (ts: number, value: number) => ({ tag: `${PRESS}/state`, ts, value });
+    await post([s(t0, 1), s(t0 + 60_000, 1), s(t0 + 120_000, 6), s(t0 + 300_000, 1)]);
+    await loom.bus.idle();
+    await loom.historian.flush();
+    const { status, body } = await get(`/api/v1/states?asset=${PRESS}&from=${t0}&to=${t0 + 600_000}`);
+    assert.equal(status, 200);
+    assert.equal(body.tag, `${PRESS}/state`);
+    assert.deepEqual(body.intervals, [
+      { from: t0, to: t0 + 120_000, code: 1, state: 'running' },
+      { from: t0 + 120_000, to: t0 + 300_000, code: 6, state: 'breakdown' },
+      { from: t0 + 300_000, to: t0 + 600_000, code: 1, state: 'running' },
+    ]);
+  });
+
+  test('bad samples are refused, counted and visible as dead letters and metrics', async () => {
+    const result = await post([
+      { tag: `${PRESS}/unknown`, ts: t0, value: 1 },
+      { tag: `${PRESS}/temperature`, ts: 'not a time', value: 1 },
+      { tag: `${PRESS}/temperature`, ts: t0, value: 'hot' },
+      42,
+    ]);
+    assert.deepEqual(result, { accepted: 0, rejected: 4 });
+    const letters = await get('/api/v1/dead-letters?limit=10');
+    assert.equal(letters.body.total, 4);
+    assert.deepEqual(letters.body.byReason, { unknown_tag: 1, bad_timestamp: 1, wrong_type: 1, malformed: 1 });
+    assert.equal(letters.body.items[3].reason, 'unknown_tag');
+    assert.equal(letters.body.items[3].source, 'api');
+    const system = await get('/api/v1/system');
+    assert.equal(system.body.deadLetters.total, 4);
+    assert.ok(system.body.ingest.accepted >= 121);
+    assert.ok(system.body.bus.subscribers.some((s: { name: string }) => s.name === 'historian'));
+    assert.ok(system.body.historian.rawRows >= 121);
+    const metrics = await loom.api.inject({ method: 'GET', url: '/metrics' });
+    assert.match(metrics.body, /loom_samples_in_total\{outcome="rejected"\} 4/);
+    assert.match(metrics.body, /loom_dead_letters_total\{reason="unknown_tag"\} 1/);
+    assert.match(metrics.body, /loom_bus_queue_depth\{subscriber="historian"\} \d+/);
+    assert.match(metrics.body, /loom_historian_write_latency_seconds_count \d+/);
+    assert.match(metrics.body, /loom_event_loop_lag_seconds \d/);
+    assert.match(metrics.body, /loom_bus_dropped_total|loom_bus_queue_limit/);
+  });
+
+  test('a malformed body is a 400, never a crash', async () => {
+    const response = await loom.api.inject({ method: 'POST', url: '/api/v1/samples', headers: { 'content-type': 'application/json' }, payload: '{"samples": [' });
+    assert.equal(response.statusCode, 400);
+    assert.equal(response.json().error.code, 'LOOM_BAD_REQUEST');
+    const health = await get('/api/v1/health');
+    assert.equal(health.status, 200);
+  });
+
+  test('OpenAPI is served at /docs with every route', async () => {
+    const { status, body } = await get('/docs/json');
+    assert.equal(status, 200);
+    for (const path of ['/api/v1/health', '/api/v1/assets', '/api/v1/tags', '/api/v1/history', '/api/v1/live', '/api/v1/states', '/api/v1/system', '/metrics']) {
+      assert.ok(body.paths[path], `missing ${path}`);
+    }
+  });
+
+  test('the live WebSocket sends a snapshot, then new samples for its pattern only', async () => {
+    const ws = new WebSocket(`${loom.url.replace('http', 'ws')}/api/v1/live?path=${encodeURIComponent(`${PRESS}/temperature`)}`);
+    const messages: Array<{ type: string; samples: Array<{ tag: string; value: unknown }> }> = [];
+    ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+    try {
+      await eventually(() => messages.find((m) => m.type === 'snapshot'), 5_000, 'snapshot');
+      assert.equal(messages[0].samples[0].tag, `${PRESS}/temperature`);
+      await post([
+        { tag: `${PRESS}/temperature`, ts: t0 + 200_000, value: 77.5 },
+        { tag: `${PRESS}/product`, ts: t0 + 200_000, value: 'not for this socket' },
+      ]);
+      const update = await eventually(() => messages.find((m) => m.type === 'samples'), 5_000, 'live samples');
+      assert.deepEqual(update.samples.map((s) => [s.tag, s.value]), [[`${PRESS}/temperature`, 77.5]]);
+      ws.send(JSON.stringify({ subscribe: 'a/#/b' }));
+      const error = await eventually(() => messages.find((m) => m.type === 'error'), 5_000, 'error message');
+      assert.match(JSON.stringify(error), /'#' must be the last level/);
+    } finally {
+      ws.close();
+    }
+  });
+
+  test('every API error code is documented in docs/errors.md', () => {
+    const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
+    for (const code of Object.keys(API_ERRORS)) assert.ok(doc.includes(`\`${code}\``), `${code} is not in docs/errors.md`);
+  });
+});
