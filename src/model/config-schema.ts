@@ -61,7 +61,8 @@ export const tagSchema = z
     role: tagRoleSchema.optional().describe('What analytics use the tag for'),
     states: z.record(z.string(), z.string()).optional().describe('For state tags: code -> meaning'),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'Tag', description: 'A tag of an asset; its path is the asset path plus its name' });
 
 export const machineSchema = z
   .object({
@@ -69,7 +70,7 @@ export const machineSchema = z
     name: z.string().optional().describe('Display name; defaults to the id'),
     kind: z.string().optional().describe('Machine kind (press, cnc, filler, oven, packer, labeler, mixer ...); the simulator uses it'),
     description: z.string().optional(),
-    tags: z.array(tagSchema).default([]),
+    tags: z.array(tagSchema).default([]).describe('Tags declared at this level'),
   })
   .strict();
 
@@ -78,8 +79,8 @@ export const lineSchema = z
     id: id('line'),
     name: z.string().optional(),
     description: z.string().optional(),
-    tags: z.array(tagSchema).default([]),
-    machines: z.array(machineSchema).default([]),
+    tags: z.array(tagSchema).default([]).describe('Tags declared at this level'),
+    machines: z.array(machineSchema).default([]).describe('Machines (work units) of the line'),
   })
   .strict();
 
@@ -88,8 +89,8 @@ export const areaSchema = z
     id: id('area'),
     name: z.string().optional(),
     description: z.string().optional(),
-    tags: z.array(tagSchema).default([]),
-    lines: z.array(lineSchema).default([]),
+    tags: z.array(tagSchema).default([]).describe('Tags declared at this level'),
+    lines: z.array(lineSchema).default([]).describe('Production lines (work centres) of the area'),
   })
   .strict();
 
@@ -99,15 +100,15 @@ export const siteSchema = z
     name: z.string().optional(),
     timezone: z.string().default('UTC').describe('IANA time zone the plant works in; the UI shows local time'),
     description: z.string().optional(),
-    tags: z.array(tagSchema).default([]),
-    areas: z.array(areaSchema).default([]),
+    tags: z.array(tagSchema).default([]).describe('Tags declared at this level'),
+    areas: z.array(areaSchema).default([]).describe('Areas of the site'),
   })
   .strict();
 
 export const plantSchema = z
   .object({
-    enterprise: z.object({ id: id('enterprise'), name: z.string().optional() }).strict(),
-    sites: z.array(siteSchema).min(1, { error: 'a plant needs at least one site' }),
+    enterprise: z.object({ id: id('enterprise').describe('First segment of every path'), name: z.string().optional() }).strict(),
+    sites: z.array(siteSchema).min(1, { error: 'a plant needs at least one site' }).describe('Sites (plants) of the enterprise'),
   })
   .strict();
 
@@ -153,11 +154,11 @@ export const busSchema = z
 export const loomConfigSchema = z
   .object({
     dataDir: z.string().default('data').describe('Folder for the historian, dead letters and state; relative to the config file'),
-    http: httpSchema.prefault({}),
-    historian: historianSchema.prefault({}),
-    simulator: simulatorSchema.prefault({}),
-    bus: busSchema.prefault({}),
-    plant: plantSchema,
+    http: httpSchema.prefault({}).describe('The API and dashboard'),
+    historian: historianSchema.prefault({}).describe('Where samples are stored'),
+    simulator: simulatorSchema.prefault({}).describe('The virtual factory'),
+    bus: busSchema.prefault({}).describe('The in-process message bus'),
+    plant: plantSchema.describe('The ISA-95 plant model: enterprise > site > area > line > machine'),
   })
   .strict();
 

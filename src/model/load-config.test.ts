@@ -149,3 +149,11 @@ test('loadConfigFile resolves relative to the file and builds the tree, tags and
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('docs/configuration.md is generated from the schema and up to date (run npm run docs:config)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { configReferenceMarkdown } = await import('./config-reference.js');
+  const onDisk = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  assert.equal(onDisk, configReferenceMarkdown(), 'docs/configuration.md is stale: run npm run docs:config');
+  assert.match(onDisk, /`historian\.retention\.raw` \| string or integer \| `"30d"`/);
+});
