@@ -1,0 +1,321 @@
+import { stat } from 'node:fs/promises';
+import type { Worker } from 'node:worker_threads';
+import { topicMatches, type Quality, type Sample, type SampleValue, type TagDefinition } from '../model/index.js';
+import { buildBatch, transferList } from './column-batch.js';
+import {
+  QUALITY_NAMES,
+  type FromWorker,
+  type Request,
+  type StoredKind,
+  type StoredLatest,
+  type StoredTag,
+  type TableCounts,
+  type WorkerQueryResult,
+} from './protocol.js';
+import { checkQuery } from './query-plan.js';
+import { spawnWriter } from './spawn-writer.js';
+import type {
+  Historian,
+  HistorianStats,
+  HistoryPoint,
+  HistoryQuery,
+  HistoryResult,
+  LatestValue,
+  RetentionPolicy,
+  WriteReport,
+} from './types.js';
+
+/** The few logger methods the historian uses (a pino logger fits). */
+export interface HistorianLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface DuckDbHistorianOptions {
+  /** Database file, or `:memory:`. */
+  path: string;
+  /** Least time between two commits (default 5 ms): under load, commits group many writes. */
+  flushIntervalMs?: number;
+  /** Samples accepted but not yet durable before `write` waits (default 1,000,000). */
+  maxPendingSamples?: number;
+  /** Compact the landing table into `raw` and the rollups once it holds this many rows (default 2,000,000)... */
+  compactRows?: number;
+  /** ...or once its oldest commit is this old (default 60 s). */
+  compactAfterMs?: number;
+  logger?: HistorianLogger;
+}
+
+interface TagInfo {
+  id: number;
+  path: string;
+  kind: StoredKind;
+}
+
+interface PendingWrite {
+  resolve: () => void;
+  reject: (error: Error) => void;
+  rows: number;
+  started: number;
+}
+
+const KIND_OF: Record<TagDefinition['type'], StoredKind> = { number: 'number', boolean: 'boolean', string: 'text', json: 'text' };
+
+/**
+ * The embedded historian: DuckDB in a worker thread, samples appended in column batches, compacted
+ * per time chunk into a (tag, ts)-ordered table with exact 1-minute and 1-hour rollups.
+ *
+ * @example
+ * const historian = new DuckDbHistorian({ path: 'data/loom.duckdb' });
+ * await historian.open();
+ * await historian.defineTags(registry.all());
+ * bus.subscribe('#', (samples) => historian.write(samples), { name: 'historian', maxBatch: 5000 });
+ */
+export class DuckDbHistorian implements Historian {
+  private worker?: Worker;
+  private failure?: Error;
+  private readonly byPath = new Map<string, TagInfo>();
+  private readonly byId: Array<TagInfo | undefined> = [];
+  private readonly latestById: Array<Sample | undefined> = [];
+  private readonly writes = new Map<number, PendingWrite>();
+  private readonly requests = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly writeListeners: Array<(report: WriteReport) => void> = [];
+  private roomWaiters: Array<() => void> = [];
+  private nextId = 1;
+  private pending = 0;
+  private written = 0;
+  private readonly maxPending: number;
+
+  constructor(private readonly options: DuckDbHistorianOptions) {
+    this.maxPending = options.maxPendingSamples ?? 1_000_000;
+  }
+
+  async open(): Promise<void> {
+    if (this.worker) throw new Error('historian is already open');
+    const worker = spawnWriter({
+      path: this.options.path,
+      flushIntervalMs: this.options.flushIntervalMs ?? 5,
+      compactRows: this.options.compactRows ?? 2_000_000,
+      compactAfterMs: this.options.compactAfterMs ?? 60_000,
+    });
+    this.worker = worker;
+    this.failure = undefined;
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`historian worker exited (code ${code})`)));
+    const opened = await this.request<{ tags: StoredTag[]; latest: StoredLatest[] }>({ type: 'open' });
+    for (const tag of opened.tags) this.remember(tag);
+    for (const row of opened.latest) {
+      const info = this.byId[row.tag];
+      if (info) this.latestById[row.tag] = { tag: info.path, ts: row.ts, value: fromStored(info.kind, row.num, row.str), quality: QUALITY_NAMES[row.quality] ?? 'bad' };
+    }
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    try {
+      await this.request({ type: 'close' });
+    } finally {
+      this.worker = undefined;
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+      this.fail(new Error('historian is closed'));
+    }
+  }
+
+  async defineTags(tags: ReadonlyArray<TagDefinition & { id: number }>): Promise<void> {
+    const stored = await this.request<StoredTag[]>({ type: 'define', tags: tags.map((t) => ({ path: t.path, kind: KIND_OF[t.type] })) });
+    for (const tag of stored) this.remember(tag);
+  }
+
+  async write(samples: readonly Sample[]): Promise<void> {
+    const worker = this.ready();
+    if (samples.length === 0) return;
+    const { batch, unknown, firstUnknown } = buildBatch(
+      samples,
+      (path) => this.byPath.get(path),
+      (id, sample) => {
+        const last = this.latestById[id];
+        if (last === undefined || sample.ts >= last.ts) this.latestById[id] = sample;
+      },
+    );
+    if (batch.count > 0) {
+      while (this.pending > 0 && this.pending + batch.count > this.maxPending) {
+        await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+        this.ready();
+      }
+      const writeId = this.nextId++;
+      const durable = new Promise<void>((resolve, reject) => {
+        this.writes.set(writeId, { resolve, reject, rows: batch.count, started: performance.now() });
+      });
+      this.pending += batch.count;
+      worker.postMessage({ type: 'append', writeId, batch }, transferList(batch));
+      await durable;
+    }
+    if (unknown > 0) {
+      throw new Error(`${unknown} sample(s) of undefined tags were not stored (first: '${firstUnknown}'); define the tags first`);
+    }
+  }
+
+  async flush(): Promise<void> {
+    await this.request({ type: 'flush' });
+  }
+
+  async query(query: HistoryQuery): Promise<HistoryResult> {
+    const info = this.byPath.get(query.tag);
+    if (!info) throw new Error(`unknown tag '${query.tag}': the historian has no such tag`);
+    const checked = checkQuery(query, info.kind);
+    const answer = await this.request<WorkerQueryResult>({ type: 'query', query: { ...checked, tagId: info.id, kind: info.kind } });
+    const bucketed = answer.bucketMs !== null;
+    const keepsType = !bucketed || checked.agg === 'first' || checked.agg === 'last' || checked.agg === 'min' || checked.agg === 'max';
+    const points: HistoryPoint[] = answer.ts.map((ts, i) => {
+      const raw = answer.values[i];
+      const value: SampleValue | null = info.kind === 'boolean' && keepsType && typeof raw === 'number' ? raw !== 0 : raw;
+      const point: HistoryPoint = { ts, value };
+      if (answer.quality) point.quality = QUALITY_NAMES[answer.quality[i]] ?? 'bad';
+      return point;
+    });
+    return {
+      tag: query.tag,
+      from: query.from,
+      to: query.to,
+      resolution: answer.resolution,
+      bucketMs: answer.bucketMs,
+      agg: bucketed ? checked.agg : null,
+      points,
+    };
+  }
+
+  latest(pattern?: string): LatestValue[] {
+    const values: LatestValue[] = [];
+    for (const sample of this.latestById) {
+      if (sample === undefined) continue;
+      if (pattern !== undefined && !topicMatches(pattern, sample.tag)) continue;
+      values.push({ tag: sample.tag, ts: sample.ts, value: sample.value, quality: sample.quality as Quality });
+    }
+    return values;
+  }
+
+  async applyRetention(policy: RetentionPolicy, now = Date.now()): Promise<{ raw: number; minute: number; hour: number }> {
+    return this.request({ type: 'retention', policy, now });
+  }
+
+  async stats(): Promise<HistorianStats> {
+    const counts = await this.request<TableCounts>({ type: 'counts' });
+    const bytes = this.options.path === ':memory:' ? 0 : (await fileSize(this.options.path)) + (await fileSize(`${this.options.path}.wal`));
+    const rawRows = counts.rawRows + counts.landingRows;
+    return {
+      tags: this.byPath.size,
+      rawRows,
+      minuteRows: counts.minuteRows,
+      hourRows: counts.hourRows,
+      bytes,
+      bytesPerSample: rawRows > 0 ? bytes / rawRows : null,
+      pendingSamples: this.pending,
+      samplesWritten: this.written,
+    };
+  }
+
+  onWrite(listener: (report: WriteReport) => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  private remember(tag: StoredTag): void {
+    const info: TagInfo = { id: tag.id, path: tag.path, kind: tag.kind };
+    this.byPath.set(tag.path, info);
+    this.byId[tag.id] = info;
+  }
+
+  private ready(): Worker {
+    if (this.failure && this.worker === undefined) throw this.failure;
+    if (!this.worker) throw new Error('historian is not open: call open() first');
+    if (this.failure) throw this.failure;
+    return this.worker;
+  }
+
+  private request<T>(request: Request): Promise<T> {
+    const worker = this.ready();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.requests.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ ...request, id });
+    });
+  }
+
+  private onMessage(message: FromWorker): void {
+    switch (message.type) {
+      case 'reply': {
+        const waiter = this.requests.get(message.id);
+        this.requests.delete(message.id);
+        if (message.ok) waiter?.resolve(message.value);
+        else waiter?.reject(new Error(message.error));
+        return;
+      }
+      case 'durable': {
+        const now = performance.now();
+        let oldest = now;
+        for (const id of message.writeIds) {
+          const write = this.writes.get(id);
+          if (!write) continue;
+          this.writes.delete(id);
+          this.settle(write.rows);
+          oldest = Math.min(oldest, write.started);
+          write.resolve();
+        }
+        this.written += message.rows;
+        const report: WriteReport = { rows: message.rows, latencyMs: now - oldest };
+        for (const listener of this.writeListeners) listener(report);
+        return;
+      }
+      case 'write-failed':
+        for (const id of message.writeIds) {
+          const write = this.writes.get(id);
+          if (!write) continue;
+          this.writes.delete(id);
+          this.settle(write.rows);
+          write.reject(new Error(`historian write failed: ${message.error}`));
+        }
+        return;
+      case 'log':
+        this.options.logger?.[message.level](message.message);
+        return;
+    }
+  }
+
+  private settle(rows: number): void {
+    this.pending -= rows;
+    if (this.roomWaiters.length > 0 && this.pending < this.maxPending) {
+      const waiters = this.roomWaiters;
+      this.roomWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /** Rejects everything in flight; later calls fail with the same error. */
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const write of this.writes.values()) write.reject(error);
+    this.writes.clear();
+    for (const waiter of this.requests.values()) waiter.reject(error);
+    this.requests.clear();
+    this.pending = 0;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+function fromStored(kind: StoredKind, num: number | null, str: string | null): SampleValue {
+  if (kind === 'text') return str ?? '';
+  if (kind === 'boolean') return num !== 0;
+  return num ?? Number.NaN;
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}

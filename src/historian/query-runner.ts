@@ -1,0 +1,155 @@
+// Worker side: answers one history query inside one read transaction, so raw rows, the landing
+// table and the rollups are seen at one consistent point. Rollups cover compacted samples; the few
+// buckets that samples still in `landing` touch are computed from samples on the fly.
+
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { WorkerQuery, WorkerQueryResult } from './protocol.js';
+import { chooseBucketMs, rollupLevel } from './query-plan.js';
+import { carryRows, combineSql, rollupRows, sampleRows } from './rollup-sql.js';
+import { HOUR_MS, MINUTE_MS } from './schema.js';
+
+export async function runQuery(conn: DuckDBConnection, query: WorkerQuery): Promise<WorkerQueryResult> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const result = await answer(conn, query);
+    await conn.run('COMMIT');
+    return result;
+  } catch (error) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function answer(conn: DuckDBConnection, q: WorkerQuery): Promise<WorkerQueryResult> {
+  const tag = q.tagId;
+  const landingMin = await scalar(conn, `SELECT min(ts) FROM landing WHERE tag = ${tag}`);
+  const hasLanding = landingMin !== null;
+  let bucketMs = q.bucketMs;
+  if (bucketMs === undefined) {
+    const inRange = `tag = ${tag} AND ts >= ${q.from} AND ts < ${q.to}`;
+    const count =
+      (await scalar(conn, `SELECT count(*) FROM raw WHERE ${inRange}`))! +
+      (hasLanding ? (await scalar(conn, `SELECT count(*) FROM landing WHERE ${inRange}`))! : 0);
+    if (count <= q.maxPoints) return rawAnswer(conn, q, hasLanding);
+    bucketMs = chooseBucketMs(q.from, q.to, q.maxPoints);
+  }
+  // Bucketed answers cover whole buckets: the range widens to bucket boundaries.
+  const from = Math.floor(q.from / bucketMs) * bucketMs;
+  const to = Math.ceil(q.to / bucketMs) * bucketMs;
+  if (q.kind === 'text') return textBuckets(conn, q, from, to, bucketMs, hasLanding);
+
+  const level = rollupLevel(bucketMs);
+  let rollupEnd = from;
+  const sources: string[] = [];
+  if (level !== null) {
+    rollupEnd = hasLanding ? Math.max(from, Math.min(to, Math.floor(landingMin / level) * level)) : to;
+    if (rollupEnd > from) {
+      const table = level === HOUR_MS ? 'rollup_1h' : 'rollup_1m';
+      sources.push(rollupRows(table, level, `tag = ${tag} AND bucket >= ${from} AND bucket < ${rollupEnd}`));
+    }
+  }
+  if (rollupEnd < to) sources.push(sampleRows(`(SELECT * FROM ${samples(tag, rollupEnd, to, hasLanding)} WHERE str IS NULL)`));
+  sources.push(carryRows(carryBefore(tag, from, hasLanding)));
+  const reader = await conn.runAndReadAll(
+    `SELECT bucket, ${aggExpression(q.agg)} AS value FROM (${combineSql(sources.join(' UNION ALL '), bucketMs)}) ORDER BY bucket`,
+  );
+  const rows = reader.getRows();
+  return {
+    resolution: rollupEnd > from ? (level === HOUR_MS ? '1h' : '1m') : 'raw',
+    bucketMs,
+    ts: rows.map((r) => Number(r[0])),
+    values: rows.map((r) => (r[1] === null ? null : Number(r[1]))),
+    quality: null,
+  };
+}
+
+function aggExpression(agg: WorkerQuery['agg']): string {
+  switch (agg) {
+    case 'avg':
+      return 'CASE WHEN n_good > 0 THEN vsum / n_good END';
+    case 'twa':
+      return 'CASE WHEN covered > 0 THEN twa_sum / covered END';
+    case 'min':
+      return 'vmin';
+    case 'max':
+      return 'vmax';
+    case 'first':
+      return 'first_val';
+    case 'last':
+      return 'last_val';
+    case 'count':
+      return 'cnt';
+  }
+}
+
+async function rawAnswer(conn: DuckDBConnection, q: WorkerQuery, hasLanding: boolean): Promise<WorkerQueryResult> {
+  const reader = await conn.runAndReadAll(`SELECT ts, q, num, str FROM ${samples(q.tagId, q.from, q.to, hasLanding)} ORDER BY ts`);
+  const rows = reader.getRows();
+  return {
+    resolution: 'raw',
+    bucketMs: null,
+    ts: rows.map((r) => Number(r[0])),
+    values: rows.map((r) => (r[3] !== null ? String(r[3]) : r[2] === null ? null : Number(r[2]))),
+    quality: rows.map((r) => Number(r[1])),
+  };
+}
+
+async function textBuckets(
+  conn: DuckDBConnection,
+  q: WorkerQuery,
+  from: number,
+  to: number,
+  bucketMs: number,
+  hasLanding: boolean,
+): Promise<WorkerQueryResult> {
+  const value =
+    q.agg === 'count' ? 'count(*)' : q.agg === 'first' ? 'arg_min(str, ts) FILTER (WHERE q = 0)' : 'arg_max(str, ts) FILTER (WHERE q = 0)';
+  const reader = await conn.runAndReadAll(`SELECT (ts // ${bucketMs}) * ${bucketMs} AS bucket, ${value} AS value
+    FROM ${samples(q.tagId, from, to, hasLanding)} GROUP BY bucket ORDER BY bucket`);
+  const rows = reader.getRows();
+  return {
+    resolution: 'raw',
+    bucketMs,
+    ts: rows.map((r) => Number(r[0])),
+    values: rows.map((r) => (r[1] === null ? null : q.agg === 'count' ? Number(r[1]) : String(r[1]))),
+    quality: null,
+  };
+}
+
+/** Samples of one tag in [from, to), deduplicated across `raw` and `landing` (landing wins, last write wins). */
+function samples(tag: number, from: number, to: number, hasLanding: boolean): string {
+  const inRange = `tag = ${tag} AND ts >= ${from} AND ts < ${to}`;
+  if (!hasLanding) return `(SELECT tag, ts, q, num, str FROM raw WHERE ${inRange})`;
+  return `(SELECT tag, ts, q, num, str FROM raw WHERE ${inRange} AND ts NOT IN (SELECT ts FROM landing WHERE ${inRange})
+    UNION ALL
+    SELECT tag, ts, v.q AS q, v.num AS num, v.str AS str FROM (
+      SELECT tag, ts, arg_max({'q': q, 'num': num, 'str': str}, seq) AS v FROM landing WHERE ${inRange} GROUP BY tag, ts))`;
+}
+
+/**
+ * The last sample of a tag before `before`, found without scanning history: the tail of the last
+ * hour row before that hour, of the last minute row before that minute, the raw samples of the
+ * minute itself, and the landing table (which wins a tie: it replaces stored rows).
+ */
+function carryBefore(tag: number, before: number, hasLanding: boolean): string {
+  const minute = Math.floor(before / MINUTE_MS) * MINUTE_MS;
+  const hour = Math.floor(before / HOUR_MS) * HOUR_MS;
+  const parts = [
+    `(SELECT ts AS tail_ts, num AS tail_val, q = 0 AS tail_good, 0 AS pri FROM raw
+      WHERE tag = ${tag} AND ts >= ${minute} AND ts < ${before} AND str IS NULL ORDER BY ts DESC LIMIT 1)`,
+    `(SELECT tail_ts, tail_val, tail_good, 0 AS pri FROM rollup_1m WHERE tag = ${tag} AND bucket >= ${hour} AND bucket < ${minute}
+      ORDER BY bucket DESC LIMIT 1)`,
+    `(SELECT tail_ts, tail_val, tail_good, 0 AS pri FROM rollup_1h WHERE tag = ${tag} AND bucket < ${hour} ORDER BY bucket DESC LIMIT 1)`,
+  ];
+  if (hasLanding) {
+    parts.push(`(SELECT ts AS tail_ts, v.num AS tail_val, v.q = 0 AS tail_good, 1 AS pri FROM (
+      SELECT ts, arg_max({'q': q, 'num': num}, seq) AS v FROM landing WHERE tag = ${tag} AND ts < ${before} AND str IS NULL
+      GROUP BY ts) ORDER BY ts DESC LIMIT 1)`);
+  }
+  return `(SELECT ${tag} AS tag, tail_ts, tail_val, tail_good FROM (${parts.join(' UNION ALL ')}) ORDER BY tail_ts DESC, pri DESC LIMIT 1)`;
+}
+
+async function scalar(conn: DuckDBConnection, sql: string): Promise<number | null> {
+  const value = (await conn.runAndReadAll(sql)).getRows()[0]?.[0];
+  return value === null || value === undefined ? null : Number(value);
+}
