@@ -1,0 +1,56 @@
+// Number, value and size formatting shared by tiles, tables and charts.
+import type { SampleValue, TagDefinition } from './api-types.js';
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** Rounds to a precision that suits the magnitude: 1234 → `1,234`, 12.345 → `12.3`, 0.0123 → `0.0123`. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (Number.isInteger(value) || abs >= 1000) return integer.format(value);
+  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : abs >= 0.01 ? 3 : 4;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: abs >= 1 ? Math.min(digits, 1) : 0 });
+}
+
+/** A tag value as text, without its unit. State codes show their names. */
+export function formatValue(value: SampleValue | null | undefined, tag?: Pick<TagDefinition, 'states' | 'type'>): string {
+  if (value === null || value === undefined) return '—';
+  if (tag?.states && (typeof value === 'number' || typeof value === 'string')) {
+    const name = tag.states[String(value)];
+    if (name) return name;
+  }
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'number') return formatNumber(value);
+  return value;
+}
+
+/** `532 B`, `12.4 MB` */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+}
+
+/** `1,234,567` or compact `1.2M` */
+export function formatCount(n: number, compact = false): string {
+  if (!compact || Math.abs(n) < 10_000) return integer.format(n);
+  return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+}
+
+/** A human label from a tag name: `good_count` → `Good count`. */
+export function tagLabel(name: string): string {
+  const text = name.replace(/[_-]+/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Units shown as typed in config, with a few prettier spellings. */
+export function formatUnit(unit: string | undefined): string {
+  if (!unit) return '';
+  const pretty: Record<string, string> = { degC: '°C', degF: '°F', 'mm/s': 'mm/s', pct: '%', percent: '%' };
+  return pretty[unit] ?? unit;
+}
