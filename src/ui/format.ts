@@ -42,9 +42,11 @@ export function formatCount(n: number, compact = false): string {
   return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 }
 
-/** A human label from a tag name: `good_count` → `Good count`. */
+/** A human label from a tag or counter name: `good_count` → `Good count`, `samplesEmitted` → `Samples emitted`. */
 export function tagLabel(name: string): string {
-  const text = name.replace(/[_-]+/g, ' ');
+  const text = name
+    .replace(/([a-z0-9])([A-Z])/g, (_m, a: string, b: string) => `${a} ${b.toLowerCase()}`)
+    .replace(/[_-]+/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -18,6 +18,7 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     reportCompressedSize: false,
+    modulePreload: { polyfill: false },
   },
   server: {
     proxy: {

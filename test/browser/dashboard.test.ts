@@ -11,6 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+const BACKFILL_MS = 60 * 60_000;
 const UI_INDEX = fileURLToPath(new URL('../../src/ui/dist/index.html', import.meta.url));
 
 function skipReason(): string | false {
@@ -37,8 +38,20 @@ describe('dashboard in a browser', { skip: skipReason() }, () => {
       baseUrl = process.env.LOOM_URL.replace(/\/$/, '');
     } else {
       const { startLoom } = await import('../../src/app.js');
-      loom = await startLoom({ dataDir, http: { port: 0, host: '127.0.0.1' }, logger: false });
-      baseUrl = loom.url;
+      const { runBackfill } = await import('../../src/connectors/simulator/index.js');
+      const running = await startLoom({ dataDir, http: { port: 0, host: '127.0.0.1' }, logger: false });
+      loom = running;
+      baseUrl = running.url;
+      // An hour of simulated history before the live simulator's start, so trends and timelines have a past.
+      const now = Date.now();
+      await runBackfill({
+        plant: running.config.plant,
+        options: { seed: 7 },
+        from: now - BACKFILL_MS,
+        to: now - 1000,
+        publish: (samples) => running.ingest.publish(samples, 'backfill'),
+      });
+      await running.historian.flush();
     }
     // A fresh profile per run; Playwright takes it as the persistent context's directory (--user-data-dir).
     browser = await chromium.launchPersistentContext(profileDir, {
@@ -129,7 +142,9 @@ describe('dashboard in a browser', { skip: skipReason() }, () => {
     // Another range reads the history again.
     await page.locator('.segmented button', { hasText: '15 min' }).click();
     await eventually('the 15 min trend has points', async () => (await numberAttr(page, '.trend-chart', 'data-points')) > 2);
-    await page.waitForTimeout(1500);
+    await page.locator('.segmented button', { hasText: '1 h' }).click();
+    await page.locator('.panel-foot', { hasText: /samples|per/ }).waitFor();
+    await page.waitForTimeout(1000);
     await shoot(page, 'asset');
     assert.deepEqual(errors, []);
     await page.close();

@@ -34,6 +34,9 @@ export function Header({ plantName, active }: Props) {
       </nav>
       <div class="header-right">
         {plantName && <span class="plant-name">{plantName}</span>}
+        <a class="header-link" href="docs" target="_blank" rel="noreferrer" title="REST and WebSocket API (OpenAPI)">
+          API
+        </a>
         {status !== 'closed' && (
           <span class={`live-indicator live-${status}`} title="Live data connection">
             <i />

@@ -11,16 +11,16 @@ interface Props {
   place?: string;
   tagsByAsset: Map<string, TagInfo[]>;
   values: Map<string, LiveValue>;
+  /** Show the line's name (off on the line's own page, where it is the title). */
+  named?: boolean;
 }
 
-export function LineSection({ line, place, tagsByAsset, values }: Props) {
+export function LineSection({ line, place, tagsByAsset, values, named = true }: Props) {
   const machines = line.children;
   return (
     <section class="line" data-line={line.path}>
       <header class="line-head">
-        <h2>
-          <a href={assetHref(line.path)}>{line.name}</a>
-        </h2>
+        <h2>{named ? <a href={assetHref(line.path)}>{line.name}</a> : 'Machines'}</h2>
         {place && <span class="line-place">{place}</span>}
         <StateSummary states={machines.map((m) => currentState(tagsByAsset.get(m.path), values)?.name)} />
       </header>

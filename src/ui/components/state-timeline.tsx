@@ -6,6 +6,8 @@ import { formatDateTime, formatDuration, formatShort, formatTime, zoneOffset } f
 
 interface Props {
   data: StatesResult | null;
+  /** End of the range the data was read for: an interval reaching it is still going on. */
+  queriedTo: number;
   error: string | null;
   from: number;
   to: number;
@@ -23,22 +25,25 @@ function ticks(from: number, to: number, count = 7): number[] {
   return out;
 }
 
-function clip(interval: StateInterval, from: number, to: number, now: number): { start: number; end: number } | null {
+function clip(interval: StateInterval, from: number, to: number, end: number): { start: number; end: number } | null {
   const start = Math.max(interval.from, from);
-  const end = Math.min(interval.to ?? now, to);
+  end = Math.min(end, to);
   return end > start ? { start, end } : null;
 }
 
-export function StateTimeline({ data, error, from, to, now }: Props) {
+export function StateTimeline({ data, queriedTo, error, from, to, now }: Props) {
   const span = to - from;
+  const last = data?.intervals[data.intervals.length - 1];
+  // The current state lasts until now, not until the moment the intervals were read.
+  const endOf = (i: StateInterval) => (i.to === null || (i === last && i.to >= queriedTo - 2000 && queriedTo > now - 120_000) ? Math.max(now, i.to ?? now) : i.to);
   const totals = useMemo(() => {
     const map = new Map<string, number>();
     for (const i of data?.intervals ?? []) {
-      const c = clip(i, from, to, now);
+      const c = clip(i, from, to, endOf(i));
       if (c) map.set(i.state, (map.get(i.state) ?? 0) + c.end - c.start);
     }
     return map;
-  }, [data, from, to, now]);
+  }, [data, from, to, now, queriedTo]);
   const covered = [...totals.values()].reduce((a, b) => a + b, 0);
   const names = data ? [...new Set([...Object.values(data.states), ...totals.keys()])] : [];
   const long = span > 36 * 3_600_000;
@@ -55,7 +60,7 @@ export function StateTimeline({ data, error, from, to, now }: Props) {
         <>
           <div class="timeline" data-intervals={data.intervals.length}>
             {data.intervals.map((interval) => {
-              const c = clip(interval, from, to, now);
+              const c = clip(interval, from, to, endOf(interval));
               if (!c) return null;
               const style = stateStyle(interval.state);
               return (
@@ -64,7 +69,7 @@ export function StateTimeline({ data, error, from, to, now }: Props) {
                   key={`${interval.from}-${interval.code}`}
                   data-state={interval.state}
                   style={{ left: `${((c.start - from) / span) * 100}%`, width: `${((c.end - c.start) / span) * 100}%`, background: style.colour }}
-                  title={`${stateLabel(interval.state)}\n${formatDateTime(interval.from)} – ${interval.to ? formatDateTime(interval.to) : 'now'}\n${formatDuration((interval.to ?? now) - interval.from)}`}
+                  title={`${stateLabel(interval.state)}\n${formatDateTime(interval.from)} – ${endOf(interval) >= now ? 'now' : formatDateTime(endOf(interval))}\n${formatDuration(endOf(interval) - interval.from)}`}
                 />
               );
             })}

@@ -62,7 +62,7 @@ export function AssetPage({ trail, tagsByAsset, values, subscribe }: Props) {
   const states = usePoll(
     (signal) => {
       const r = live ? { from: Date.now() - rangeMs(range), to: Date.now() } : range;
-      return state ? api.states(node.path, r.from, r.to, signal) : Promise.resolve(null);
+      return state ? api.states(node.path, r.from, r.to, signal).then((result) => ({ result, to: r.to })) : Promise.resolve(null);
     },
     [node.path, state?.path, range.key, range.from, range.to],
     live ? 10_000 : undefined,
@@ -96,7 +96,9 @@ export function AssetPage({ trail, tagsByAsset, values, subscribe }: Props) {
         {(trendable.length > 0 || state) && <RangePicker range={range} onChange={setRange} />}
       </div>
 
-      {state && <StateTimeline data={states.data} error={states.error} from={view.from} to={view.to} now={now} />}
+      {state && (
+        <StateTimeline data={states.data?.result ?? null} queriedTo={states.data?.to ?? 0} error={states.error} from={view.from} to={view.to} now={now} />
+      )}
 
       {trendable.length > 0 && (
         <TrendPanel tags={trendable} selected={chosen} onToggle={toggle} range={range} view={view} subscribe={subscribe} />
@@ -107,7 +109,7 @@ export function AssetPage({ trail, tagsByAsset, values, subscribe }: Props) {
       )}
 
       {lines.map((line) => (
-        <LineSection key={line.path} line={line} tagsByAsset={tagsByAsset} values={values} />
+        <LineSection key={line.path} line={line} tagsByAsset={tagsByAsset} values={values} named={line !== node} />
       ))}
 
       {ownTags.length === 0 && node.level === 'machine' && <p class="empty">No tags are known for this machine yet.</p>}
