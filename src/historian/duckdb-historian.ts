@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { topicMatches, type Quality, type Sample, type SampleValue, type TagDefinition } from '../model/index.js';
 import { buildBatch, transferList } from './column-batch.js';
@@ -43,6 +44,8 @@ export interface DuckDbHistorianOptions {
   compactRows?: number;
   /** ...or once its oldest commit is this old (default 60 s). */
   compactAfterMs?: number;
+  /** DuckDB threads for compaction and queries (default: cores - 1, at least 1, leaving a core to the event loop). */
+  threads?: number;
   logger?: HistorianLogger;
 }
 
@@ -97,6 +100,7 @@ export class DuckDbHistorian implements Historian {
       flushIntervalMs: this.options.flushIntervalMs ?? 5,
       compactRows: this.options.compactRows ?? 2_000_000,
       compactAfterMs: this.options.compactAfterMs ?? 60_000,
+      threads: this.options.threads ?? Math.max(1, availableParallelism() - 1),
     });
     this.worker = worker;
     this.failure = undefined;

@@ -26,6 +26,8 @@ export interface WorkerOptions {
   flushIntervalMs: number;
   compactRows: number;
   compactAfterMs: number;
+  /** DuckDB worker threads. */
+  threads: number;
 }
 
 export interface StoredTag {

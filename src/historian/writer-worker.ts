@@ -94,7 +94,7 @@ async function handle(request: Request): Promise<unknown> {
 }
 
 async function open(): Promise<{ tags: StoredTag[]; latest: StoredLatest[] }> {
-  instance = await DuckDBInstance.create(options.path);
+  instance = await DuckDBInstance.create(options.path, { threads: String(options.threads) });
   appendConn = await instance.connect();
   maintConn = await instance.connect();
   queryConn = await instance.connect();
