@@ -3,24 +3,34 @@ import type { SampleValue, TagDefinition } from './api-types.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
-/** Rounds to a precision that suits the magnitude: 1234 → `1,234`, 12.345 → `12.3`, 0.0123 → `0.0123`. */
-export function formatNumber(value: number): string {
+/**
+ * Rounds to a precision that suits the magnitude: 1234 → `1,234`, 12.345 → `12.35`, 0.0123 → `0.012`.
+ * `steady` keeps trailing zeros (`1.60`) so live readings do not jump in width.
+ */
+export function formatNumber(value: number, steady = false): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
-  if (Number.isInteger(value) || abs >= 1000) return integer.format(value);
-  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : abs >= 0.01 ? 3 : 4;
-  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: abs >= 1 ? Math.min(digits, 1) : 0 });
+  if ((Number.isInteger(value) && !steady) || abs >= 1000) return integer.format(value);
+  const digits = abs >= 100 ? 1 : abs >= 1 || abs === 0 ? 2 : 3;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: steady ? digits : 0 });
+}
+
+const COUNT_ROLES = new Set(['good_count', 'scrap_count', 'rework_count']);
+
+/** Counters and tags in pieces show whole numbers; measurements keep their decimals. */
+function isCount(tag: Pick<TagDefinition, 'role' | 'unit'> | undefined): boolean {
+  return !!tag && ((tag.role !== undefined && COUNT_ROLES.has(tag.role)) || tag.unit === 'pcs' || tag.unit === 'count');
 }
 
 /** A tag value as text, without its unit. State codes show their names. */
-export function formatValue(value: SampleValue | null | undefined, tag?: Pick<TagDefinition, 'states' | 'type'>): string {
+export function formatValue(value: SampleValue | null | undefined, tag?: Pick<TagDefinition, 'states' | 'type' | 'role' | 'unit'>): string {
   if (value === null || value === undefined) return '—';
   if (tag?.states && (typeof value === 'number' || typeof value === 'string')) {
     const name = tag.states[String(value)];
     if (name) return name;
   }
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'number') return isCount(tag) ? integer.format(value) : formatNumber(value, !Number.isInteger(value));
   return value;
 }
 

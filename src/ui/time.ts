@@ -6,15 +6,13 @@ let formatters = makeFormatters(zone);
 function makeFormatters(timeZone: string) {
   return {
     time: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
-    dateTime: new Intl.DateTimeFormat('en-GB', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-    }),
     day: new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short' }),
     short: new Intl.DateTimeFormat('en-GB', { timeZone, day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
     parts: new Intl.DateTimeFormat('en-US', {
       timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
     }),
-    zoneName: new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }),
+    // Abbreviations differ by locale (en-US knows CST, en-GB knows CET); the first that is not `GMT+n` wins.
+    zoneNames: ['en-US', 'en-GB'].map((locale) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })),
   };
 }
 
@@ -34,7 +32,8 @@ export function plantTimeZone(): string {
 
 /** Short zone label for the current moment, e.g. `CET`, `GMT+1`. */
 export function zoneLabel(ms = Date.now()): string {
-  return formatters.zoneName.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  const names = formatters.zoneNames.map((f) => f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? zone);
+  return names.find((n) => !/^(GMT|UTC)[+-]/.test(n)) ?? names[0];
 }
 
 /** `14:03:27` */
@@ -42,11 +41,16 @@ export function formatTime(ms: number): string {
   return formatters.time.format(ms);
 }
 
-/** `26/11/2025, 14:03:27` in plant time; same-day times drop the date. */
+/** `2025-11-26 14:03:27` in plant time; times of the current day drop the date. */
 export function formatDateTime(ms: number, now = Date.now()): string {
-  const full = formatters.dateTime.format(ms);
-  const today = formatters.dateTime.format(now).slice(0, 10);
-  return full.startsWith(today) ? full.slice(12) : full;
+  const [date, time] = isoParts(ms);
+  return date === isoParts(now)[0] ? time : `${date} ${time}`;
+}
+
+function isoParts(ms: number): [string, string] {
+  const p = Object.fromEntries(formatters.parts.formatToParts(ms).map((x) => [x.type, x.value]));
+  const two = (v: string) => v.padStart(2, '0');
+  return [`${p.year}-${two(p.month)}-${two(p.day)}`, `${two(String(+p.hour % 24))}:${two(p.minute)}:${two(p.second)}`];
 }
 
 /** `26 Nov` */

@@ -168,7 +168,7 @@ describe('dashboard in a browser', { skip: skipReason() }, () => {
     assert.ok((await page.locator('.reasons li').count()) >= 1, 'dead letters are counted by reason');
     await page.locator('[data-connector]').first().waitFor();
     // The ingest sparkline fills as the page polls.
-    await eventually('the sparkline has points', async () => (await numberAttr(page, '.sparkline', 'data-points')) >= 3);
+    await eventually('the sparkline has points', async () => (await numberAttr(page, '.sparkline', 'data-points')) >= 6);
     await shoot(page, 'system');
     assert.deepEqual(errors, []);
     await page.close();
