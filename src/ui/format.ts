@@ -22,15 +22,39 @@ function isCount(tag: Pick<TagDefinition, 'role' | 'unit'> | undefined): boolean
   return !!tag && ((tag.role !== undefined && COUNT_ROLES.has(tag.role)) || tag.unit === 'pcs' || tag.unit === 'count');
 }
 
+// Decimals seen per tag so far: a reading keeps the precision its sensor reports (36.2 stays 36.2,
+// 49.0 does not become 49), and live values do not jump in width when a trailing zero appears.
+const seenDecimals = new Map<string, number>();
+
+function decimalsOf(value: number): number {
+  const text = String(Math.abs(value));
+  if (text.includes('e')) return 3;
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : Math.min(3, text.length - dot - 1);
+}
+
+function formatReading(value: number, path: string): string {
+  const decimals = Math.max(seenDecimals.get(path) ?? 0, decimalsOf(value));
+  seenDecimals.set(path, decimals);
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
 /** A tag value as text, without its unit. State codes show their names. */
-export function formatValue(value: SampleValue | null | undefined, tag?: Pick<TagDefinition, 'states' | 'type' | 'role' | 'unit'>): string {
+export function formatValue(
+  value: SampleValue | null | undefined,
+  tag?: Pick<TagDefinition, 'states' | 'type' | 'role' | 'unit'> & { path?: string },
+): string {
   if (value === null || value === undefined) return '—';
   if (tag?.states && (typeof value === 'number' || typeof value === 'string')) {
     const name = tag.states[String(value)];
     if (name) return name;
   }
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return isCount(tag) ? integer.format(value) : formatNumber(value, !Number.isInteger(value));
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return String(value);
+    if (isCount(tag)) return integer.format(value);
+    return tag?.path ? formatReading(value, tag.path) : formatNumber(value, !Number.isInteger(value));
+  }
   return value;
 }
 

@@ -21,8 +21,6 @@ function skipReason(): string | false {
   return message;
 }
 
-if (!existsSync(UI_INDEX)) throw new Error(`the dashboard is not built (${UI_INDEX} is missing): run 'npm run build:ui' first`);
-
 describe('dashboard in a browser', { skip: skipReason() }, () => {
   let loom: { url: string; close(): Promise<void> } | undefined;
   let browser: BrowserContext | undefined;
@@ -30,6 +28,7 @@ describe('dashboard in a browser', { skip: skipReason() }, () => {
   const tmpDirs: string[] = [];
 
   before(async () => {
+    if (!existsSync(UI_INDEX)) throw new Error(`the dashboard is not built (${UI_INDEX} is missing): run 'npm run build:ui' first`);
     const dataDir = mkdtempSync(join(tmpdir(), 'loom-ui-data-'));
     const profileDir = mkdtempSync(join(tmpdir(), 'loom-ui-chromium-'));
     tmpDirs.push(dataDir, profileDir);

@@ -51,6 +51,11 @@ test('numbers keep a steady precision; counts are whole; states show names', () 
   assert.equal(formatValue(28228, { type: 'number', role: 'good_count', unit: 'pcs' }), '28,228');
   assert.equal(formatValue(3, { type: 'number', states: { '3': 'starved' } }), 'starved');
   assert.equal(formatValue(true, { type: 'boolean' }), 'yes');
+  // A reading keeps the precision its tag has shown: 36.2 then 49 reads 49.0, never 49.00.
+  const temperature = { type: 'number' as const, unit: 'degC', path: 'acme/t/temperature' };
+  assert.equal(formatValue(36.2, temperature), '36.2');
+  assert.equal(formatValue(49, temperature), '49.0');
+  assert.equal(formatValue(0.1 + 0.2, { type: 'number', path: 'acme/t/noisy' }), '0.300');
   assert.equal(formatValue(undefined), '—');
   assert.equal(formatBytes(8_600_000), '8.6 MB');
   assert.equal(formatDuration(3 * 3_600_000 + 12 * 60_000), '3 h 12 min');
