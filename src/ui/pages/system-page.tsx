@@ -11,7 +11,7 @@ import { formatBytes, formatCount, formatNumber } from '../format.js';
 import { formatDuration } from '../time.js';
 import { usePoll } from '../use-live.js';
 
-const HISTORY = 120;
+const HISTORY = 60;
 
 function reasonCount(n: number): string {
   return n === 0 ? 'nothing rejected' : n === 1 ? '1 reason' : `${n} reasons`;
@@ -49,7 +49,7 @@ export function SystemPage() {
       {s && (
         <>
           <div class="stat-grid">
-            <StatCard label="Ingest rate" value={<span data-ingest-rate>{formatNumber(Math.round(s.ingest.ratePerS))}</span>} sub="samples/s · last 2 min" wide>
+            <StatCard label="Ingest rate" value={<span data-ingest-rate>{formatNumber(Math.round(s.ingest.ratePerS))}</span>} sub="samples/s · last minute" wide>
               <Sparkline values={rates.current} capacity={HISTORY} width={360} height={44} />
             </StatCard>
             <StatCard
