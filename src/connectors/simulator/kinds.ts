@@ -36,6 +36,8 @@ export interface SignalSpec {
   productScaled?: boolean;
   /** What each fault adds at the end of its lead-up, in the signal's unit. */
   faults?: Partial<Record<FaultKind, number>>;
+  /** Standby holds the product's producing level minus this (an oven keeps its setpoint through a break). */
+  standbyBelowProducing?: number;
 }
 
 export interface KindProfile {
@@ -60,6 +62,11 @@ export interface KindProfile {
   startupScrapRate: number;
   startupUnits: number;
   faults: readonly FaultKind[];
+  /**
+   * Heated processes: after a stop that cooled the machine, or a change to a hotter product, it stays
+   * in setup (warming up) until this signal is within `within` of its producing level.
+   */
+  warmUp?: { signal: string; within: number };
   /** Process signals; a `power` signal also drives the cumulative `energy` counter. */
   signals: readonly SignalSpec[];
 }
@@ -291,6 +298,7 @@ export const MACHINE_KINDS: Readonly<Record<string, KindProfile>> = Object.freez
     startupScrapRate: 0.04,
     startupUnits: 200,
     faults: ['bearing_wear', 'thermal_runaway'],
+    warmUp: { signal: 'temperature', within: 5 },
     signals: [
       {
         name: 'temperature',
@@ -329,6 +337,7 @@ export const MACHINE_KINDS: Readonly<Record<string, KindProfile>> = Object.freez
     startupScrapRate: 0.05,
     startupUnits: 30,
     faults: ['bearing_wear', 'thermal_runaway'],
+    warmUp: { signal: 'temperature', within: 6 },
     signals: [
       {
         name: 'temperature',
@@ -418,6 +427,7 @@ export const MACHINE_KINDS: Readonly<Record<string, KindProfile>> = Object.freez
     startupScrapRate: 0.06,
     startupUnits: 60,
     faults: ['bearing_wear', 'thermal_runaway'],
+    warmUp: { signal: 'temperature', within: 6 },
     signals: [
       {
         name: 'temperature',
@@ -431,6 +441,7 @@ export const MACHINE_KINDS: Readonly<Record<string, KindProfile>> = Object.freez
         tauSec: 1200,
         drift: 1,
         productScaled: true,
+        standbyBelowProducing: 4,
         faults: { thermal_runaway: 45 },
       },
       vibration([0.05, 1.0, 1.8], [0.02, 0.1, 0.2], 5),

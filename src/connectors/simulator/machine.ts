@@ -13,6 +13,7 @@ const CAUSE_RANDOM = 1; // a sampled duration
 const CAUSE_COUPLED = 2; // a neighbour on the line; ends when the neighbour recovers
 const CAUSE_CALENDAR = 3; // break, maintenance window or off day; ends with the window
 const CAUSE_FAULT = 4; // an injected fault's breakdown; ends with the repair
+const CAUSE_WARMUP = 5; // a heated process warming up; ends when the signal is near its producing level
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -92,6 +93,7 @@ export class MachineSim {
   private startupLeft = 0;
   private slow = 0;
   private cycleTime = 0;
+  private cycleProduct: ProductSpec | null = null;
 
   // Random event countdowns (running seconds) and the next unplanned power-off (calendar time)
   private toMinorStop: number;
@@ -106,6 +108,10 @@ export class MachineSim {
   private faultDue = Infinity;
   private faultFailed = false;
   private faultRecord: GroundTruthRecord | null = null;
+  private bearingShape = 0;
+  private thermalShape = 0;
+  private cycled = false;
+  private firstTick = true;
 
   // Signals
   private readonly x: Float64Array;
@@ -119,6 +125,8 @@ export class MachineSim {
   private readonly bearingAmp: Float64Array;
   private readonly thermalAmp: Float64Array;
   private readonly powerIndex: number;
+  private readonly warmIndex: number;
+  private readonly warmWithin: number;
   energy: number;
 
   // Emission
@@ -202,6 +210,8 @@ export class MachineSim {
       this.x[i] = this.target(i, 2);
     });
     this.powerIndex = profile.signals.findIndex((s) => s.name === 'power');
+    this.warmIndex = profile.warmUp ? profile.signals.findIndex((s) => s.name === profile.warmUp?.signal) : -1;
+    this.warmWithin = profile.warmUp?.within ?? 0;
     this.scheduleFault(setup.startTs);
   }
 
@@ -213,6 +223,11 @@ export class MachineSim {
   // ---- pass 1: calendar, timed state ends, random events, starvation ----
 
   advance(ts: number, shift: Shift): void {
+    this.updateFaultShape(ts);
+    // Units finished during the interval that just ended (the state sent at a tick holds until the next).
+    this.cycled = this.state === RUNNING && !this.firstTick ? this.produce(ts) : false;
+    this.firstTick = false;
+
     if (shift.start !== this.shiftStart) this.newShift(shift);
     let override = -1;
     if (!shift.planned) override = OFFLINE;
@@ -232,10 +247,16 @@ export class MachineSim {
     }
 
     // A due fault breaks the machine down: a worn bearing while it runs, an over-temperature trip
-    // whenever it is powered.
-    if (this.faultKind !== null && !this.faultFailed && ts >= this.faultDue && this.state !== BREAKDOWN) {
+    // whenever it is powered and attended (planned breaks are left intact).
+    if (this.faultKind !== null && !this.faultFailed && ts >= this.faultDue && this.state !== BREAKDOWN && this.state !== PLANNED_BREAK) {
       const level = POWER_LEVEL[this.state];
       if (level === 2 || (level === 1 && this.faultKind === 'thermal_runaway')) this.fail(ts);
+    }
+
+    // Heated processes do not produce cold.
+    if (this.warmIndex >= 0) {
+      if (this.state === RUNNING && this.cold()) this.enter(SETUP, Infinity, CAUSE_WARMUP);
+      else if (this.state === SETUP && this.cause === CAUSE_WARMUP && !this.cold()) this.enter(RUNNING, Infinity, CAUSE_NONE);
     }
 
     const up = this.up;
@@ -270,20 +291,9 @@ export class MachineSim {
 
   // ---- pass 3: production, signals, samples ----
 
-  /** Produces, updates the signals and appends this tick's samples to `out`. Returns how many. */
+  /** Updates the signals and appends this tick's samples to `out`. Returns how many. */
   emit(ts: number, out: RawSample[], historical: boolean): number {
     const before = out.length;
-    const model = this.faultKind !== null ? FAULT_MODELS[this.faultKind] : null;
-    let shape = 0;
-    if (model !== null && !this.faultFailed && ts > this.faultLeadStart) {
-      const p = Math.min((ts - this.faultLeadStart) / (this.faultDue - this.faultLeadStart), 1.15);
-      shape = model.shape(p);
-    }
-    const bearing = this.faultKind === 'bearing_wear' ? shape : 0;
-    const thermal = this.faultKind === 'thermal_runaway' ? shape : 0;
-
-    const cycled = this.state === RUNNING ? this.produce(ts, bearing) : false;
-
     const tags = this.tags;
     const keepAlive = ts >= this.nextKeepAlive;
     if (keepAlive) this.nextKeepAlive = ts + this.opts.keepAliveMs;
@@ -307,7 +317,8 @@ export class MachineSim {
       out.push(sample(tags[3], ts, scrap, historical));
       this.lastScrap = scrap;
     }
-    if (cycled || (keepAlive && this.cycleTime > 0)) out.push(sample(tags[4], ts, this.cycleTime, historical));
+    // A cycle time is a measurement per cycle: re-sent as keep-alive only while the same product runs.
+    if (this.cycled || (keepAlive && state === RUNNING && this.cycleProduct === this.product)) out.push(sample(tags[4], ts, this.cycleTime, historical));
     const product = this.product;
     if (keepAlive || product.idealCycleSec !== this.lastIdeal) {
       out.push(sample(tags[5], ts, product.idealCycleSec, historical));
@@ -330,8 +341,8 @@ export class MachineSim {
     const faultOffset = this.faultOffset;
     const noise = this.noise;
     const driftScale = level === 2 ? 1 : level === 1 ? 0.5 : 0.25;
-    const bearingEffect = model !== null ? bearing * FAULT_MODELS.bearing_wear.levelFactor[level] : 0;
-    const thermalEffect = model !== null ? thermal * FAULT_MODELS.thermal_runaway.levelFactor[level] : 0;
+    const bearingEffect = this.bearingShape * FAULT_MODELS.bearing_wear.levelFactor[level];
+    const thermalEffect = this.thermalShape * FAULT_MODELS.thermal_runaway.levelFactor[level];
     for (let i = 0; i < signals.length; i++) {
       const spec = signals[i];
       drift[i] = drift[i] * this.driftA[i] + this.driftB[i] * noise.normal();
@@ -356,8 +367,16 @@ export class MachineSim {
   private target(i: number, level: number): number {
     const spec = this.profile.signals[i];
     const levels = spec.levels;
-    if (level === 2 && spec.productScaled === true) return levels[1] + (levels[2] - levels[1]) * this.product.load;
-    return levels[level];
+    if (level === 0) return levels[0];
+    const producing = spec.productScaled === true ? levels[1] + (levels[2] - levels[1]) * this.product.load : levels[2];
+    if (level === 2) return producing;
+    return spec.standbyBelowProducing !== undefined ? producing - spec.standbyBelowProducing : levels[1];
+  }
+
+  /** True while the warm-up signal is further below its producing level than the kind allows. */
+  private cold(): boolean {
+    const i = this.warmIndex;
+    return this.x[i] < this.target(i, 2) - this.warmWithin;
   }
 
   private enter(state: number, end: number, cause: number): void {
@@ -431,7 +450,20 @@ export class MachineSim {
   }
 
   /** Units made this tick: fractional progress carries over, so slow batch machines count correctly. */
-  private produce(ts: number, bearing: number): boolean {
+  /** How far the fault in progress has developed (its shape, 0 to about 1); 0 without one. */
+  private updateFaultShape(ts: number): void {
+    let shape = 0;
+    const kind = this.faultKind;
+    if (kind !== null && !this.faultFailed && ts > this.faultLeadStart) {
+      const p = Math.min((ts - this.faultLeadStart) / (this.faultDue - this.faultLeadStart), 1.15);
+      shape = FAULT_MODELS[kind].shape(p);
+    }
+    this.bearingShape = kind === 'bearing_wear' ? shape : 0;
+    this.thermalShape = kind === 'thermal_runaway' ? shape : 0;
+  }
+
+  private produce(ts: number): boolean {
+    const bearing = this.bearingShape;
     const p = this.profile;
     const ev = this.ev;
     this.slow = this.slow * this.slowA + this.slowB * ev.normal();
@@ -455,6 +487,7 @@ export class MachineSim {
       }
     }
     this.cycleTime = Math.round(actual * (1 + 0.015 * this.noise.normal()) * 100) / 100;
+    this.cycleProduct = this.product;
     if (this.orderGood >= this.orderQty) this.completeOrder(ts);
     return true;
   }
