@@ -178,6 +178,9 @@ export class MachineSim {
     this.scrap = Math.floor(setupRng.float() * Math.min(this.modulo, 20_000));
     this.energy = Math.round(setupRng.between(20_000, 400_000));
     this.partsAcc = setupRng.float();
+    // As a PLC would: the last cycle's time is known from the moment we connect.
+    this.cycleTime = Math.round(this.product.idealCycleSec * (1 + profile.speedLoss) * 100) / 100;
+    this.cycleProduct = this.product;
 
     this.toMinorStop = this.ev.exp(profile.minorStopEveryMinutes * 60);
     this.toBreakdown = this.ev.exp(profile.breakdownEveryHours * 3600);
