@@ -34,7 +34,7 @@ export function checkQuery(query: HistoryQuery, kind: StoredKind): CheckedQuery 
     throw new Error(`query of '${tag}': from and to must be integer ms since the epoch (got ${from}, ${to})`);
   }
   if (to <= from) throw new Error(`query of '${tag}': range is empty or reversed (from ${from} must be before to ${to})`);
-  const agg = query.agg ?? 'avg';
+  const agg = query.agg ?? (kind === 'text' ? 'last' : 'avg');
   if (!AGGREGATES.includes(agg)) throw new Error(`query of '${tag}': unknown aggregate '${agg}' (use one of ${AGGREGATES.join(', ')})`);
   if (kind === 'text' && !TEXT_AGGREGATES.includes(agg)) {
     throw new Error(`query of '${tag}': '${agg}' needs numbers but '${tag}' holds text; use first, last or count`);

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MAX_BUCKETS, bucketCount, checkQuery, chooseBucketMs, rollupLevel } from './query-plan.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+describe('query planning', () => {
+  it('counts the epoch-aligned buckets a range touches', () => {
+    assert.equal(bucketCount(0, 60_000, 60_000), 1);
+    assert.equal(bucketCount(30_000, 90_000, 60_000), 2);
+    assert.equal(bucketCount(0, 1, 60_000), 1);
+  });
+
+  it('chooses the smallest nice bucket that fits maxPoints', () => {
+    assert.equal(chooseBucketMs(0, DAY, 2_000), 60_000); // 1,440 one-minute buckets
+    assert.equal(chooseBucketMs(0, 30 * DAY, 2_000), 30 * 60_000); // 1,440 half-hour buckets
+    assert.equal(chooseBucketMs(0, 30 * DAY, 100), 12 * HOUR);
+    assert.equal(chooseBucketMs(0, 10_000, 2_000), 1_000);
+    assert.equal(chooseBucketMs(0, 6_000_000, 2_000), 5_000); // 3 s would do; 5 s is the next nice width
+  });
+
+  it('never chooses more than MAX_BUCKETS buckets, even for huge ranges', () => {
+    const width = chooseBucketMs(0, 1_000 * 365 * DAY, 50_000);
+    assert.ok(bucketCount(0, 1_000 * 365 * DAY, width) <= MAX_BUCKETS);
+  });
+
+  it('reads hour rollups for whole-hour buckets, minute rollups for whole-minute buckets, else raw', () => {
+    assert.equal(rollupLevel(2 * HOUR), HOUR);
+    assert.equal(rollupLevel(HOUR), HOUR);
+    assert.equal(rollupLevel(5 * 60_000), 60_000);
+    assert.equal(rollupLevel(90_000), null);
+    assert.equal(rollupLevel(30_000), null);
+  });
+
+  it('refuses reversed and empty ranges, bad buckets, too many buckets and numeric aggregates on text', () => {
+    const base = { tag: 'a/b', from: 1_000, to: 2_000 };
+    assert.throws(() => checkQuery({ ...base, from: 2_000, to: 1_000 }, 'number'), /reversed/);
+    assert.throws(() => checkQuery({ ...base, to: 1_000 }, 'number'), /empty or reversed/);
+    assert.throws(() => checkQuery({ ...base, bucketMs: 0 }, 'number'), /bucketMs must be a positive integer/);
+    assert.throws(() => checkQuery({ ...base, from: 0, to: DAY, bucketMs: 1_000 }, 'number'), /86400 buckets .* exceed the limit of 10000/);
+    assert.throws(() => checkQuery({ ...base, agg: 'avg' }, 'text'), /'avg' needs numbers .* use first, last or count/);
+    assert.throws(() => checkQuery({ ...base, agg: 'median' as never }, 'number'), /unknown aggregate 'median'/);
+    assert.deepEqual(checkQuery({ ...base, agg: 'last' }, 'text'), { from: 1_000, to: 2_000, agg: 'last', maxPoints: 2_000 });
+  });
+});
