@@ -208,3 +208,18 @@ test('the plant keeps working on the night shift and across midnight in another 
   assert.equal(breakStart, Date.UTC(2025, 6, 10, 6, 45), 'break at 01:45 CDT');
   assert.ok(states.values.includes(1));
 });
+
+test('a plant met in its break starts at standby levels; heated machines met at work do not start in setup', () => {
+  const first = (start: number) => {
+    const sim = new FactorySimulation(plant, { seed: 3 }, start);
+    const out: RawSample[] = [];
+    sim.step(out);
+    return new Map(out.map((s) => [s.tag, s.value]));
+  };
+  const inBreak = first(Date.UTC(2025, 5, 2, 7, 50)); // 09:50 in Berlin, break 09:45-10:15
+  for (const [tag, value] of inBreak) if (tag.endsWith('/state')) assert.equal(value, 8, tag);
+  assert.ok((inBreak.get('acme/berlin/machining/line-1/press-1/vibration') as number) < 1, 'standby vibration');
+  assert.ok((inBreak.get('acme/berlin/machining/line-1/press-1/pressure') as number) < 40, 'standby pressure');
+  const atWork = first(Date.UTC(2025, 5, 3, 9, 0)); // 11:00 on a Tuesday
+  for (const [tag, value] of atWork) if (tag.endsWith('/state')) assert.notEqual(value, 5, `${tag} starts in setup`);
+});

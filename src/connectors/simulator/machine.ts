@@ -112,6 +112,7 @@ export class MachineSim {
   private thermalShape = 0;
   private cycled = false;
   private firstTick = true;
+  private signalsStarted = false;
 
   // Signals
   private readonly x: Float64Array;
@@ -175,7 +176,7 @@ export class MachineSim {
     this.orderQty = this.orderQuantity(this.product, setupRng);
     this.orderGood = Math.floor(setupRng.float() * this.orderQty);
     this.good = Math.floor(setupRng.float() * Math.min(this.modulo, 1_000_000));
-    this.scrap = Math.floor(setupRng.float() * Math.min(this.modulo, 20_000));
+    this.scrap = Math.floor(this.good * setupRng.between(0.005, 0.03));
     this.energy = Math.round(setupRng.between(20_000, 400_000));
     this.partsAcc = setupRng.float();
     // As a PLC would: the last cycle's time is known from the moment we connect.
@@ -210,7 +211,7 @@ export class MachineSim {
       this.inv[i] = Math.round(1 / s.resolution);
       this.bearingAmp[i] = s.faults?.bearing_wear ?? 0;
       this.thermalAmp[i] = s.faults?.thermal_runaway ?? 0;
-      this.x[i] = this.target(i, 2);
+      this.x[i] = this.target(i, 2); // replaced by the first state's level on the first emit
     });
     this.powerIndex = profile.signals.findIndex((s) => s.name === 'power');
     this.warmIndex = profile.warmUp ? profile.signals.findIndex((s) => s.name === profile.warmUp?.signal) : -1;
@@ -340,6 +341,11 @@ export class MachineSim {
     const level = POWER_LEVEL[state];
     const signals = this.profile.signals;
     const x = this.x;
+    if (!this.signalsStarted) {
+      // Start from the steady level of the first state (a plant met in its break is not at full load).
+      for (let i = 0; i < signals.length; i++) x[i] = this.target(i, level);
+      this.signalsStarted = true;
+    }
     const drift = this.drift;
     const faultOffset = this.faultOffset;
     const noise = this.noise;

@@ -90,7 +90,13 @@ export class VirtualFactory implements Connector {
     this.simOrigin = now;
     this.running = true;
     this.state = 'connected';
-    this.loop = this.run(sim, context);
+    this.loop = this.run(sim, context).catch((error: unknown) => {
+      // A bug in the simulation must not take the process down: report it and stop ticking.
+      this.running = false;
+      this.state = 'degraded';
+      this.lastError = `simulation failed: ${(error as Error).message}`;
+      context.logger.error({ err: error }, 'simulator: simulation failed; the virtual factory stopped');
+    });
   }
 
   async stop(): Promise<void> {
