@@ -219,11 +219,6 @@ export class MachineSim {
     this.scheduleFault(setup.startTs);
   }
 
-  /** The ground truth record of the fault in progress (failed, not yet repaired), if any. */
-  get openFault(): GroundTruthRecord | null {
-    return this.faultFailed ? this.faultRecord : null;
-  }
-
   // ---- pass 1: calendar, timed state ends, random events, starvation ----
 
   advance(ts: number, shift: Shift): void {
