@@ -50,9 +50,25 @@ export interface RunningLoom {
 /** How many historian batches may be in flight (written but not yet durable) before the bus waits. */
 const HISTORIAN_IN_FLIGHT = 8;
 
-/** The composition root: builds every module, wires them through the bus, and starts serving. */
-export async function startLoom(options: StartLoomOptions = {}): Promise<RunningLoom> {
-  const loaded = options.loaded ?? (options.configFile ? loadConfigFile(options.configFile) : loadDemoConfig());
+/** The storage and data path every Loom command needs: registry, bus, ingest, dead letters, historian. */
+export interface LoomCore {
+  config: LoomConfig;
+  dataDir: string;
+  logger: Logger;
+  registry: TagRegistry;
+  bus: Bus<Sample>;
+  ingest: Ingest;
+  historian: Historian;
+  deadLetters: DeadLetterStore;
+  /** Drains the bus into the historian, then closes it and the dead-letter file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the core: the historian (DuckDB file in the data folder), the bus with the historian
+ * subscribed, normalisation and the dead-letter store. Tags are registered by the caller.
+ */
+export async function openCore(loaded: LoadedConfig, options: Pick<StartLoomOptions, 'dataDir' | 'logger'> = {}): Promise<LoomCore> {
   const config = loaded.config;
   const logger = options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? pino({ name: 'loom' }));
   const inMemory = options.dataDir === ':memory:';
@@ -73,17 +89,54 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
 
   const historianPath = inMemory || config.historian.path === ':memory:' ? ':memory:' : resolve(dataDir, config.historian.path);
   const historian: Historian = new DuckDbHistorian({ path: historianPath, flushIntervalMs: config.historian.flushInterval, logger });
-  await historian.open();
+  try {
+    await historian.open();
+  } catch (error) {
+    await deadLetters.close();
+    throw new Error(`cannot open the historian at ${historianPath}: ${(error as Error).message}` + (/lock/i.test(String(error)) ? ' (is another Loom using this data folder? stop it or pass --data)' : ''));
+  }
+  registry.onAdd((tag) => void historian.defineTags([tag]));
+  const historianSubscription = subscribeHistorian(bus, historian, logger);
+
+  return {
+    config,
+    dataDir,
+    logger,
+    registry,
+    bus,
+    ingest,
+    historian,
+    deadLetters,
+    async close() {
+      await bus.idle();
+      await historianSubscription.drained();
+      historianSubscription.unsubscribe();
+      await historian.close();
+      await deadLetters.close();
+    },
+  };
+}
+
+/** Registers the tags a config declares and those its connectors provide, and tells the historian. */
+export async function registerTags(core: LoomCore, connectors: Connector[]): Promise<void> {
+  for (const tag of declaredTags(core.config.plant)) core.registry.upsert(tag);
+  for (const connector of connectors) for (const tag of connector.tagDefinitions()) core.registry.upsert(tag);
+  await core.historian.defineTags(core.registry.all());
+}
+
+/** The composition root: the core, the connectors and the API, started in order. */
+export async function startLoom(options: StartLoomOptions = {}): Promise<RunningLoom> {
+  const loaded = options.loaded ?? (options.configFile ? loadConfigFile(options.configFile) : loadDemoConfig());
+  const core = await openCore(loaded, options);
+  const { config, dataDir, logger, registry, bus, ingest, historian, deadLetters } = core;
 
   const simulatorEnabled = options.simulator ?? config.simulator.enabled;
-  const connectors = createConnectors({ ...config, simulator: { ...config.simulator, enabled: simulatorEnabled } }, { dataDir: inMemory ? undefined : dataDir });
+  const connectors = createConnectors({ ...config, simulator: { ...config.simulator, enabled: simulatorEnabled } }, {
+    dataDir: dataDir === ':memory:' ? undefined : dataDir,
+    freshHistorian: historian.latest().length === 0,
+  });
+  await registerTags(core, connectors);
 
-  for (const tag of declaredTags(config.plant)) registry.upsert(tag);
-  for (const connector of connectors) for (const tag of connector.tagDefinitions()) registry.upsert(tag);
-  await historian.defineTags(registry.all());
-  registry.onAdd((tag) => void historian.defineTags([tag]));
-
-  const historianSubscription = subscribeHistorian(bus, historian, logger);
   const telemetry = new Telemetry(ingest, historian);
   const retentionTimer = setInterval(() => {
     const { raw, minute, hour } = config.historian.retention;
@@ -135,12 +188,8 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       clearInterval(retentionTimer);
       for (const connector of connectors) await connector.stop().catch((error) => logger.error({ err: error }, `stopping ${connector.id} failed`));
       await api.close();
-      await bus.idle();
-      await historianSubscription.drained();
-      historianSubscription.unsubscribe();
       telemetry.stop();
-      await historian.close();
-      await deadLetters.close();
+      await core.close();
     },
   };
 }

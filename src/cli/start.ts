@@ -1,11 +1,13 @@
 import { startLoom } from '../app.js';
 import { listMachines } from '../model/index.js';
+import { ensureUiBuilt } from './ui-build.js';
 
 /** `loom start`: runs until SIGINT/SIGTERM, then shuts down in order (connectors, API, bus, historian). */
 export async function runStart(args: { config?: string; port?: string; data?: string; 'no-simulator'?: boolean }): Promise<number> {
   const started = Date.now();
   const port = args.port === undefined ? undefined : Number(args.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port '${args.port}' is not a port number`);
+  await ensureUiBuilt((line) => process.stdout.write(`${line}\n`));
   const loom = await startLoom({
     configFile: args.config,
     dataDir: args.data,

@@ -142,6 +142,7 @@ export const simulatorSchema = z
     speed: z.number().positive().default(1).describe('Simulated seconds per real second'),
     tickInterval: duration('1s').describe('Simulated time between samples of each signal'),
     faults: z.boolean().default(true).describe('Inject faults (bearing wear, thermal runaway) with a lead-up'),
+    history: duration('0s').describe('On a start with an empty historian, simulate this much past first (e.g. 1h) so trends have data'),
   })
   .strict();
 

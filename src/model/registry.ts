@@ -70,6 +70,7 @@ export function buildAssetTree(plant: PlantConfig): AssetNode {
         id: site.id,
         name: site.name ?? site.id,
         level: 'site' as const,
+        timezone: site.timezone,
         description: site.description,
         children: site.areas.map((area) => {
           const areaPath = joinPath(sitePath, area.id);

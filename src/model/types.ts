@@ -66,6 +66,8 @@ export interface AssetNode {
   name: string;
   level: AssetLevel;
   kind?: string;
+  /** Sites only: the plant's IANA time zone, in which the UI shows times. */
+  timezone?: string;
   description?: string;
   children: AssetNode[];
 }

@@ -16,17 +16,21 @@ let connectionCounter = 0;
  * `{"type":"samples","samples":[...]}` every 250 ms while values change.
  */
 export async function liveRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get<{ Querystring: { path?: string } }>(
-    '/api/v1/live',
-    {
-      websocket: true,
-      schema: {
-        tags: ['live'],
-        summary: 'WebSocket stream of samples whose tag matches a pattern',
-        querystring: { type: 'object', properties: { path: { type: 'string' } } },
-      },
+  app.route<{ Querystring: { path?: string } }>({
+    method: 'GET',
+    url: '/api/v1/live',
+    schema: {
+      tags: ['live'],
+      summary: 'WebSocket stream of samples whose tag matches a pattern',
+      description:
+        'Upgrade to a WebSocket. Subscribe with ?path=PATTERN or by sending {"subscribe":"PATTERN"}. The server sends ' +
+        '{"type":"snapshot","samples":[...]} with the latest values, then {"type":"samples","samples":[...]} every 250 ms.',
+      querystring: { type: 'object', properties: { path: { type: 'string' } } },
     },
-    (socket, request) => {
+    // A plain HTTP GET (no upgrade) gets told how to use the route instead of a bare 404.
+    handler: async (_request, reply) =>
+      reply.status(426).send({ error: { code: 'LOOM_BAD_REQUEST', message: '/api/v1/live is a WebSocket endpoint', hint: 'connect with a WebSocket client (ws://host/api/v1/live?path=PATTERN)' } }),
+    wsHandler: (socket, request) => {
       const id = ++connectionCounter;
       let subscription: Subscription | undefined;
       let pending: Sample[] = [];
@@ -73,7 +77,7 @@ export async function liveRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
 
       if (request.query.path) subscribe(request.query.path);
     },
-  );
+  });
 }
 
 function send(socket: WebSocket, message: unknown): void {
