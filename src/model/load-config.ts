@@ -75,7 +75,8 @@ export function parseConfig(text: string, file = 'config'): LoomConfig {
 export const DEMO_CONFIG_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/demo-plant.yaml');
 
 export function loadDemoConfig(): LoadedConfig {
-  return loadConfigFile(DEMO_CONFIG_FILE);
+  // The demo's data goes where the user runs Loom (./data), not into the installed package.
+  return { ...loadConfigFile(DEMO_CONFIG_FILE), baseDir: process.cwd() };
 }
 
 type PathKey = string | number;
