@@ -62,7 +62,7 @@ test('loom start serves the demo, then stops cleanly on SIGTERM', async () => {
   child.stderr.on('data', (chunk) => (output += chunk));
   try {
     const url = await eventually(() => /Dashboard\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1], 60_000, 'the dashboard URL');
-    const health = await (await fetch(`${url}/api/v1/health`)).json();
+    const health = (await (await fetch(`${url}/api/v1/health`)).json()) as { status: string };
     assert.equal(health.status, 'ok');
     const page = await (await fetch(url)).text();
     assert.match(page, /<div id="app"|<script/);
