@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { TagRegistry, declaredTags, loadConfigFile, loadDemoConfig, type LoadedConfig, type LoomConfig, type Sample } from './model/index.js';
@@ -12,8 +11,9 @@ import type { Connector } from './connectors/types.js';
 import { createConnectors } from './connectors/index.js';
 import { buildApi, Telemetry } from './api/index.js';
 import { listenOnFreePort } from './net.js';
+import { packageRoot } from './package-root.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = packageRoot();
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
 export interface StartLoomOptions {

@@ -63,7 +63,7 @@ function usageError(message: string): number {
 
 // Run when executed directly (tsx src/cli/main.ts or bin/loom.js), not when imported by tests.
 const invoked = process.argv[1] ?? '';
-if (invoked.endsWith('main.ts') || invoked.endsWith('loom.js') || invoked.endsWith('/loom')) {
+if (/main\.[jt]s$/.test(invoked) || invoked.endsWith('loom.js') || invoked.endsWith('/loom')) {
   main(process.argv.slice(2)).then(
     (code) => {
       if (code !== 0 || process.argv[2] !== 'start') process.exitCode = code;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { loomConfigSchema, type LoomConfig } from './config-schema.js';
@@ -72,7 +72,7 @@ export function parseConfig(text: string, file = 'config'): LoomConfig {
 }
 
 /** The built-in demo plant: one site, three lines, nine machines of different kinds. */
-export const DEMO_CONFIG_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/demo-plant.yaml');
+export const DEMO_CONFIG_FILE = join(packageRoot(), 'examples/demo-plant.yaml');
 
 export function loadDemoConfig(): LoadedConfig {
   // The demo's data goes where the user runs Loom (./data), not into the installed package.
