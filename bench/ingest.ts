@@ -1,6 +1,7 @@
 // Ingest benchmark: raw samples -> Ingest (normalisation) -> bus -> DuckDB historian (worker), for
 // --seconds N (default 20), then the raw DuckDB appender on the same rows in the same run.
-// Run: node --import tsx bench/ingest.ts [--seconds 20] [--tags 200]
+// Run: node --import tsx bench/ingest.ts [--seconds 20] [--tags 1000] [--period-ms 100]
+// The stream: every tag sampled every period-ms (data time runs faster than the wall clock).
 // Prints one line per figure.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +20,8 @@ const option = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const seconds = option('seconds', 20);
-const tagCount = option('tags', 200);
+const tagCount = option('tags', 1_000);
+const periodMs = option('period-ms', 100);
 const BATCH = 5_000;
 const START = Date.UTC(2026, 0, 1);
 
@@ -31,9 +33,9 @@ try {
     const asset = `acme/plant/area/line-${i % 10}/machine-${Math.floor(i / 10)}`;
     paths.push(registry.upsert({ path: `${asset}/signal-${i}`, asset, name: `signal-${i}`, type: 'number' }).path);
   }
-  // Row k of the stream: tag k % tags, one sample per tag per ms, a noisy process value at 0.01.
+  // Row k of the stream: tag k % tags, one sample per tag per period, a noisy process value at 0.01.
   const rowTag = (k: number) => k % tagCount;
-  const rowTs = (k: number) => START + Math.floor(k / tagCount);
+  const rowTs = (k: number) => START + Math.floor(k / tagCount) * periodMs;
   const rowValue = (k: number) => Math.round((50 + 10 * Math.sin(k / 5_000) + ((k * 7919) % 101) / 100) * 100) / 100;
 
   // ---- end to end: Ingest -> bus -> historian ----

@@ -13,12 +13,19 @@ export interface CompactionResult {
   replaced: number;
   minuteBuckets: number;
   hourBuckets: number;
+  /** Rows left in landing (samples of the still-open minute, or newer than the snapshot). */
+  remaining: number;
   /** ms per step, for logs and tuning. */
   timings: Record<string, number>;
 }
 
-export async function compact(conn: DuckDBConnection): Promise<CompactionResult> {
-  const result: CompactionResult = { samples: 0, replaced: 0, minuteBuckets: 0, hourBuckets: 0, timings: {} };
+/**
+ * With `closedMinutesOnly`, samples of the newest minute in landing stay there: under a steady
+ * stream each minute is then rolled up once instead of once per compaction. `mayHaveDuplicates`
+ * false (the writer saw every tag's timestamps strictly increase) skips the deduplication pass.
+ */
+export async function compact(conn: DuckDBConnection, closedMinutesOnly = false, mayHaveDuplicates = true): Promise<CompactionResult> {
+  const result: CompactionResult = { samples: 0, replaced: 0, minuteBuckets: 0, hourBuckets: 0, remaining: 0, timings: {} };
   let mark = performance.now();
   const step = (name: string) => {
     const now = performance.now();
@@ -27,15 +34,19 @@ export async function compact(conn: DuckDBConnection): Promise<CompactionResult>
   };
   await conn.run('BEGIN TRANSACTION');
   try {
-    const maxSeq = await scalar(conn, 'SELECT max(seq) FROM landing');
-    if (maxSeq === null) {
+    const [maxSeq, maxTs] = await row(conn, 'SELECT max(seq), max(ts) FROM landing');
+    const cutoff = closedMinutesOnly && maxTs !== null ? Math.floor(maxTs / MINUTE_MS) * MINUTE_MS : Number.MAX_SAFE_INTEGER;
+    const taken = `seq <= ${maxSeq} AND ts < ${cutoff}`;
+    if (maxSeq === null || ((await scalar(conn, `SELECT count(*) FROM landing WHERE ${taken}`)) ?? 0) === 0) {
+      result.remaining = (await scalar(conn, 'SELECT count(*) FROM landing')) ?? 0;
       await conn.run('COMMIT');
       return result;
     }
-    // Deduplicate (last write wins) and order by (tag, ts) in one pass: sorted chunks compress to 1-2 bytes/row.
+    // Order by (tag, ts): sorted chunks compress to 1-2 bytes/row. Deduplicate (last write wins)
+    // only when the writer saw a tag's timestamps go back or repeat.
     await conn.run(`CREATE OR REPLACE TEMP TABLE batch AS
-      SELECT tag, ts, q, num, str FROM landing WHERE seq <= ${maxSeq}
-      QUALIFY row_number() OVER (PARTITION BY tag, ts ORDER BY seq DESC) = 1
+      SELECT tag, ts, q, num, str FROM landing WHERE ${taken}
+      ${mayHaveDuplicates ? 'QUALIFY row_number() OVER (PARTITION BY tag, ts ORDER BY seq DESC) = 1' : ''}
       ORDER BY tag, ts`);
     result.samples = (await scalar(conn, 'SELECT count(*) FROM batch')) ?? 0;
     step('dedupe');
@@ -52,7 +63,8 @@ export async function compact(conn: DuckDBConnection): Promise<CompactionResult>
     step('replace');
     await conn.run('INSERT INTO raw SELECT tag, ts, q, num, str FROM batch');
     step('insert');
-    await conn.run(`DELETE FROM landing WHERE seq <= ${maxSeq}`);
+    await conn.run(`DELETE FROM landing WHERE ${taken}`);
+    result.remaining = (await scalar(conn, 'SELECT count(*) FROM landing')) ?? 0;
     step('clear');
 
     result.minuteBuckets = await refreshMinutes(conn);

@@ -26,9 +26,15 @@ let uncommittedIds: number[] = [];
 let uncommittedRows = 0;
 let commitTimer: NodeJS.Timeout | undefined;
 let lastCommit = 0;
-// Committed rows waiting in `landing` for compaction.
+// Committed rows waiting in `landing` for compaction, and when the size trigger fires next.
 let landingRows = 0;
 let landingSince = 0;
+let compactAt = options.compactRows;
+
+// Per tag, the newest ts appended. A tag whose ts goes back or repeats makes landing "unordered": the
+// next compactions deduplicate. In-order streams (the normal case) skip that pass.
+let newestTs = new Float64Array(1024);
+let unordered = true; // until the first compaction: landing may hold anything after a crash
 
 // Maintenance and queries each run one at a time on their own connection.
 let maintChain: Promise<unknown> = Promise.resolve();
@@ -59,6 +65,7 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'append') {
     try {
       seq = writer.append(message.batch, seq);
+      noteOrder(message.batch.tag, message.batch.ts, message.batch.count);
       uncommittedIds.push(message.writeId);
       uncommittedRows += message.batch.count;
       scheduleCommit();
@@ -148,6 +155,19 @@ async function defineTags(tags: Array<{ path: string; kind: StoredKind }>): Prom
   return [...known.values()];
 }
 
+function noteOrder(tags: Int32Array, ts: Float64Array, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const tag = tags[i];
+    if (tag >= newestTs.length) {
+      const grown = new Float64Array(Math.max(tag + 1, newestTs.length * 2));
+      grown.set(newestTs);
+      newestTs = grown;
+    }
+    if (ts[i] > newestTs[tag]) newestTs[tag] = ts[i];
+    else unordered = true;
+  }
+}
+
 function scheduleCommit(): void {
   if (commitTimer) return;
   const wait = Math.max(0, lastCommit + options.flushIntervalMs - Date.now());
@@ -173,28 +193,40 @@ function commitNow(): void {
   send({ type: 'durable', writeIds: ids, rows });
   if (landingRows === 0) landingSince = lastCommit;
   landingRows += rows;
-  if (landingRows >= options.compactRows || lastCommit - landingSince >= options.compactAfterMs) requestCompaction();
+  // Size trigger: closed minutes only (each minute rolled up once). Age trigger: everything.
+  if (lastCommit - landingSince >= options.compactAfterMs) requestCompaction(false);
+  else if (landingRows >= compactAt) requestCompaction(true);
 }
 
-function requestCompaction(): void {
+function requestCompaction(closedMinutesOnly: boolean): void {
   if (compactionQueued) return;
   compactionQueued = true;
-  onMaint(() => compactNow()).catch((error: unknown) => log('error', `compaction failed: ${errorText(error)}`));
+  onMaint(() => compactNow(closedMinutesOnly)).catch((error: unknown) => log('error', `compaction failed: ${errorText(error)}`));
 }
 
-async function compactNow(): Promise<void> {
+async function compactNow(closedMinutesOnly = false): Promise<void> {
   compactionQueued = false;
-  const rows = landingRows;
-  landingRows = 0;
+  const committedBefore = landingRows;
   const started = Date.now();
+  // A full compaction takes every committed row, so commit what is appended first; then it may clear
+  // the flag (appends from here on set it again).
+  commitNow();
+  const mayHaveDuplicates = unordered;
+  if (!closedMinutesOnly) unordered = false;
+  let result;
   try {
-    const result = await compact(maintConn);
-    if (result.samples > 0 && Date.now() - started > 1_000) {
-      log('info', `compacted ${result.samples} samples (${result.replaced} replaced) in ${Date.now() - started} ms`);
-    }
+    result = await compact(maintConn, closedMinutesOnly, mayHaveDuplicates);
   } catch (error) {
-    landingRows += rows;
+    unordered ||= mayHaveDuplicates;
     throw error;
+  }
+  if (result.remaining > 0) unordered ||= mayHaveDuplicates;
+  // Rows committed while compacting were counted into landingRows meanwhile.
+  landingRows = result.remaining + (landingRows - committedBefore);
+  landingSince = Date.now();
+  compactAt = landingRows + options.compactRows;
+  if (result.samples > 0 && Date.now() - started > 2_000) {
+    log('info', `compacted ${result.samples} samples (${result.replaced} replaced) in ${Date.now() - started} ms: ${JSON.stringify(result.timings)}`);
   }
 }
 
