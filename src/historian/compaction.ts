@@ -97,19 +97,31 @@ async function refreshMinutes(conn: DuckDBConnection): Promise<number> {
   const [lo0] = await row(conn, 'SELECT min(bucket) FROM dirty0');
   if (lo0 === null) return 0;
   await conn.run(`CREATE OR REPLACE TEMP TABLE dirty AS
-    SELECT tag, bucket FROM dirty0
-    UNION
-    SELECT d.tag, m.bucket FROM dirty0 d
-      ASOF JOIN (SELECT tag, bucket FROM rollup_1m WHERE bucket > ${lo0}) m ON d.tag = m.tag AND m.bucket > d.bucket`);
+    SELECT d.tag, d.bucket, m.tag IS NOT NULL AS existed FROM (
+      SELECT tag, bucket FROM dirty0
+      UNION
+      SELECT d.tag, m.bucket FROM dirty0 d
+        ASOF JOIN (SELECT tag, bucket FROM rollup_1m WHERE bucket > ${lo0}) m ON d.tag = m.tag AND m.bucket > d.bucket
+    ) d LEFT JOIN (SELECT tag, bucket FROM rollup_1m WHERE bucket >= ${lo0}) m ON m.tag = d.tag AND m.bucket = d.bucket`);
   const [count, lo, hi] = await row(conn, 'SELECT count(*), min(bucket), max(bucket) FROM dirty');
+  const [oldLo, oldHi] = await row(conn, 'SELECT min(bucket), max(bucket) FROM dirty WHERE existed');
   await conn.run(`DELETE FROM rollup_1m USING dirty d
     WHERE rollup_1m.tag = d.tag AND rollup_1m.bucket = d.bucket AND rollup_1m.bucket >= ${lo} AND rollup_1m.bucket <= ${hi}`);
   // Carry-in candidates: the tails of the (clean) minute rows around the dirty ones, and before those,
   // the tail of the last hour row. The window in combineSql picks the nearest preceding one.
   const lookback = Math.floor(lo! / HOUR_MS) * HOUR_MS - HOUR_MS;
+  // A minute without a rollup row before had no stored samples: all of its samples are in the batch.
+  // Minutes that had one (partly compacted earlier, or late data) are read back from raw.
+  const bucketOf = (column: string) => `(${column} // ${MINUTE_MS}) * ${MINUTE_MS}`;
   const sources = [
-    sampleRows(`(SELECT r.tag, r.ts, r.q, r.num FROM raw r JOIN dirty d ON r.tag = d.tag AND (r.ts // ${MINUTE_MS}) * ${MINUTE_MS} = d.bucket
-      WHERE r.ts >= ${lo} AND r.ts < ${hi! + MINUTE_MS} AND r.str IS NULL)`),
+    sampleRows(`(SELECT b.tag, b.ts, b.q, b.num FROM batch b JOIN dirty d ON b.tag = d.tag AND ${bucketOf('b.ts')} = d.bucket
+      WHERE NOT d.existed AND b.str IS NULL)`),
+    ...(oldLo === null
+      ? []
+      : [
+          sampleRows(`(SELECT r.tag, r.ts, r.q, r.num FROM raw r JOIN dirty d ON r.tag = d.tag AND ${bucketOf('r.ts')} = d.bucket
+            WHERE d.existed AND r.ts >= ${oldLo} AND r.ts < ${oldHi! + MINUTE_MS} AND r.str IS NULL)`),
+        ]),
     carryRows(`(SELECT tag, tail_ts, tail_val, tail_good FROM rollup_1m
       WHERE tag IN (SELECT tag FROM dirty) AND bucket >= ${lookback} AND bucket <= ${hi})`),
     carryRows(lastTails('rollup_1h', 'dirty', lookback)),
