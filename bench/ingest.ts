@@ -38,6 +38,23 @@ try {
   const rowTs = (k: number) => START + Math.floor(k / tagCount) * periodMs;
   const rowValue = (k: number) => Math.round((50 + 10 * Math.sin(k / 5_000) + ((k * 7919) % 101) / 100) * 100) / 100;
 
+  // ---- ceiling: the same producer, Ingest and bus with a subscriber that stores nothing ----
+  const ceilingRate = await (async () => {
+    const bus = new Bus<Sample>();
+    const ingest = new Ingest(registry, bus, new DeadLetterStore());
+    let delivered = 0;
+    bus.subscribe('#', (samples) => void (delivered += samples.length), { name: 'null', maxBatch: BATCH });
+    const t0 = performance.now();
+    let k0 = 0;
+    while (performance.now() - t0 < Math.min(5, seconds) * 1_000) {
+      const batch: RawSample[] = new Array(BATCH);
+      for (let i = 0; i < BATCH; i++, k0++) batch[i] = { tag: paths[rowTag(k0)], ts: rowTs(k0), value: rowValue(k0), quality: 'good' };
+      await ingest.publish(batch, 'bench');
+    }
+    await bus.idle();
+    return delivered / ((performance.now() - t0) / 1_000);
+  })();
+
   // ---- end to end: Ingest -> bus -> historian ----
   const bus = new Bus<Sample>();
   const ingest = new Ingest(registry, bus, new DeadLetterStore());
@@ -61,6 +78,7 @@ try {
     lastTick = now;
   }, 10);
 
+  const eluStart = performance.eventLoopUtilization();
   const started = performance.now();
   const deadline = started + seconds * 1_000;
   let produced = 0;
@@ -75,6 +93,7 @@ try {
   }
   await bus.idle();
   const producedIn = (performance.now() - started) / 1_000;
+  const elu = performance.eventLoopUtilization(eluStart).utilization;
   const durableIn = durable;
   clearInterval(ticker);
   const compactStart = performance.now();
@@ -109,9 +128,12 @@ try {
   line('end-to-end samples/s (durable)', `${Math.round(e2eRate)}`);
   line('raw DuckDB row appender samples/s', `${Math.round(rawRate)}`);
   line('ratio end-to-end / raw appender', (e2eRate / rawRate).toFixed(2));
+  line('ceiling: producer+ingest+bus, no store samples/s', `${Math.round(ceilingRate)}`);
+  line('ratio end-to-end / ceiling', (e2eRate / ceilingRate).toFixed(2));
   line('write latency p50 ms', latencies[Math.floor(latencies.length / 2)]?.toFixed(1) ?? '-');
   line('write latency p99 ms', latencies[Math.floor(latencies.length * 0.99)]?.toFixed(1) ?? '-');
   line('worst event-loop lag ms', worstLag.toFixed(1));
+  line('main thread busy (event-loop utilisation)', elu.toFixed(2));
   line('final flush (compaction + rollups) ms', compactMs.toFixed(0));
   line('bytes per sample (e2e file, after compaction)', stats.bytesPerSample?.toFixed(2) ?? '-');
   line('bus drops', `${bus.stats().dropped}`);
