@@ -303,6 +303,51 @@ describe('DuckDbHistorian', () => {
     await historian.close();
   });
 
+  it('stays exact under background compactions of closed minutes, in-order streams and re-sends', async () => {
+    // Small compactRows: the writer compacts closed minutes on its own while samples keep coming.
+    const historian = await openHistorian(dbPath(), { compactRows: 300, flushIntervalMs: 0 });
+    const next = random(7);
+    const truth = new Map<number, RefSample>();
+    const write = async (batch: Sample[]) => {
+      await historian.write(batch);
+      for (const x of batch) truth.set(x.ts, { ts: x.ts, value: x.value as number, good: x.quality === 'good' });
+    };
+    let ts = T0;
+    for (let w = 0; w < 40; w++) {
+      const batch: Sample[] = [];
+      for (let i = 0; i < 60; i++) {
+        ts += Math.floor(1 + next() * 8) * S;
+        batch.push(s(TEMP, ts, Math.round(next() * 10_000) / 100, next() > 0.05 ? 'good' : 'bad'));
+      }
+      await write(batch);
+      if (w === 25) {
+        // Re-send and correct a few samples that are compacted by now, and one still in landing.
+        const older = [...truth.values()].filter((_, i) => i % 97 === 3).map((x) => s(TEMP, x.ts, x.value + 1000));
+        await write([...older, s(TEMP, ts, -5)]);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let background compactions finish
+    const stats = await historian.stats();
+    assert.ok(stats.minuteRows > 0, 'background compaction built minute rollups');
+    const ref = [...truth.values()];
+    const from = T0;
+    const to = ts + 1;
+    for (const width of [M, 5 * M, H]) {
+      for (const agg of ['avg', 'count', 'twa', 'last'] as Aggregate[]) {
+        const result = await historian.query({ tag: TEMP, from, to, bucketMs: width, agg });
+        const expected = reference(ref, width, from, to, agg);
+        assert.deepEqual(result.points.map((p) => p.ts), [...expected.keys()], `${agg}/${width}: bucket starts`);
+        for (const point of result.points) assertClose(point.value, expected.get(point.ts)!, `${agg}/${width} at +${point.ts - T0}`);
+      }
+    }
+    await historian.flush();
+    assert.equal((await historian.stats()).rawRows, truth.size, 'one row per (tag, ts) after compaction');
+    const twa = await historian.query({ tag: TEMP, from, to, bucketMs: H, agg: 'twa' });
+    const expected = reference(ref, H, from, to, 'twa');
+    for (const point of twa.points) assertClose(point.value, expected.get(point.ts)!, `hour twa at +${point.ts - T0}`);
+    await historian.close();
+  });
+
   it('chooses raw samples when they fit maxPoints, else buckets sized to fit, from the fitting rollup', async () => {
     const historian = await openHistorian();
     const samples: Sample[] = [];
