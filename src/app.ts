@@ -12,6 +12,7 @@ import { createConnectors } from './connectors/index.js';
 import { buildApi, Telemetry } from './api/index.js';
 import { listenOnFreePort } from './net.js';
 import { packageRoot } from './package-root.js';
+import { AuditLog, WriteBack } from './act/index.js';
 
 const ROOT = packageRoot();
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -43,6 +44,7 @@ export interface RunningLoom {
   historian: Historian;
   deadLetters: DeadLetterStore;
   connectors: Connector[];
+  audit: AuditLog;
   api: FastifyInstance;
   close(): Promise<void>;
 }
@@ -138,6 +140,8 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   await registerTags(core, connectors);
 
   const telemetry = new Telemetry(ingest, historian);
+  const audit = new AuditLog(dataDir === ':memory:' ? undefined : join(dataDir, 'audit.jsonl'));
+  const writeBack = new WriteBack(registry, () => connectors, audit);
   const retentionTimer = setInterval(() => {
     const { raw, minute, hour } = config.historian.retention;
     historian.applyRetention({ rawMs: raw, minuteMs: minute, hourMs: hour }).catch((error) => logger.error({ err: error }, 'retention failed'));
@@ -154,6 +158,8 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       deadLetters,
       telemetry,
       connectors: () => connectors.map((c) => c.health()),
+      writeBack,
+      audit,
       uiDir: join(ROOT, 'src/ui/dist'),
       version: VERSION,
       startedAt: Date.now(),
@@ -181,6 +187,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
     historian,
     deadLetters,
     connectors,
+    audit,
     api,
     async close() {
       if (closed) return;
@@ -189,6 +196,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       for (const connector of connectors) await connector.stop().catch((error) => logger.error({ err: error }, `stopping ${connector.id} failed`));
       await api.close();
       telemetry.stop();
+      await audit.close();
       await core.close();
     },
   };

@@ -172,6 +172,55 @@ describe('HTTP API', () => {
     }
   });
 
+  test('write-back goes through the owning connector, checks the type, and audits every attempt', async () => {
+    const writes: Array<[string, unknown]> = [];
+    let failNext = false;
+    loom.connectors.push({
+      id: 'plc-1',
+      kind: 'test',
+      tagDefinitions: () => [],
+      start: async () => undefined,
+      stop: async () => undefined,
+      health: () => ({ id: 'plc-1', kind: 'test', state: 'connected' }),
+      write: async (tag, value) => {
+        if (failNext) throw new Error('device answered exception 2 (illegal data address)');
+        writes.push([tag, value]);
+      },
+    });
+    loom.registry.upsert({ path: `${PRESS}/setpoint`, asset: PRESS, name: 'setpoint', type: 'number', source: 'plc-1' });
+    const write = (path: string, payload: unknown) => loom.api.inject({ method: 'POST', url: `/api/v1/tags/${path}/write`, payload: payload as object });
+
+    const ok = await write(`${PRESS}/setpoint`, { value: 42.5, user: 'eng-anna', reason: 'new recipe' });
+    assert.equal(ok.statusCode, 200);
+    assert.deepEqual(writes, [[`${PRESS}/setpoint`, 42.5]]);
+    assert.equal(ok.json().audit.result, 'ok');
+
+    const cases: Array<[string, unknown, number, string]> = [
+      [`${PRESS}/setpoint`, { value: 'fast' }, 400, 'LOOM_BAD_VALUE'],
+      [`${PRESS}/temperature`, { value: 1 }, 409, 'LOOM_READ_ONLY_TAG'],
+      [`${PRESS}/nope`, { value: 1 }, 404, 'LOOM_UNKNOWN_TAG'],
+      [`${PRESS}/setpoint`, {}, 400, 'LOOM_BAD_REQUEST'],
+    ];
+    for (const [path, payload, status, code] of cases) {
+      const response = await write(path, payload);
+      assert.equal(response.statusCode, status, `${path} ${JSON.stringify(payload)}`);
+      assert.equal(response.json().error.code, code);
+    }
+    failNext = true;
+    const failed = await write(`${PRESS}/setpoint`, { value: 1 });
+    assert.equal(failed.statusCode, 502);
+    assert.match(failed.json().error.message, /illegal data address/);
+    assert.equal(writes.length, 1);
+
+    const audit = (await get('/api/v1/audit?limit=10')).body.items;
+    assert.deepEqual(
+      audit.map((a: { result: string; tag: string }) => `${a.result}:${a.tag.split('/').pop()}`),
+      ['failed:setpoint', 'refused:nope', 'refused:temperature', 'refused:setpoint', 'ok:setpoint'],
+    );
+    assert.equal(audit[4].user, 'eng-anna');
+    assert.equal(audit[4].reason, 'new recipe');
+  });
+
   test('every API error code is documented in docs/errors.md', () => {
     const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
     for (const code of Object.keys(API_ERRORS)) assert.ok(doc.includes(`\`${code}\``), `${code} is not in docs/errors.md`);

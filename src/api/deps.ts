@@ -4,6 +4,7 @@ import type { Historian } from '../historian/types.js';
 import type { DeadLetterStore, Ingest } from '../ingest/index.js';
 import type { ConnectorHealth } from '../connectors/types.js';
 import type { Telemetry } from './telemetry.js';
+import type { AuditLog, WriteBack } from '../act/index.js';
 
 /** Everything the API reads; the composition root (src/app.ts) builds it. */
 export interface ApiDeps {
@@ -15,6 +16,8 @@ export interface ApiDeps {
   deadLetters: DeadLetterStore;
   telemetry: Telemetry;
   connectors: () => ConnectorHealth[];
+  writeBack: WriteBack;
+  audit: AuditLog;
   /** Folder of the built dashboard; absent or missing: `/` explains how to build it. */
   uiDir?: string;
   version: string;

@@ -11,6 +11,7 @@ import { historyRoutes } from './routes/history.js';
 import { liveRoutes } from './routes/live.js';
 import { systemRoutes } from './routes/system.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { writeRoutes } from './routes/write.js';
 
 /** Builds the HTTP API (REST, WebSocket, `/metrics`, `/docs`) and serves the dashboard. */
 export async function buildApi(deps: ApiDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
@@ -49,6 +50,7 @@ export async function buildApi(deps: ApiDeps, options: { logger?: FastifyServerO
     await liveRoutes(scope, deps);
     await systemRoutes(scope, deps);
     await metricsRoutes(scope, deps);
+    await writeRoutes(scope, deps);
   });
 
   if (deps.uiDir && existsSync(deps.uiDir)) {
