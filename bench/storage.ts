@@ -100,7 +100,8 @@ try {
   }
   await historian.close();
   const historianSeconds = (performance.now() - started) / 1_000;
-  const historianBytes = fileBytes(historianPath);
+  const stageBytes = fileBytes(`${historianPath}.stage`);
+  const historianBytes = fileBytes(historianPath) + stageBytes;
   const usage = await blockUsage(historianPath);
 
   // Baseline: the same rows, arrival order, plain table, no rollups.
@@ -124,8 +125,9 @@ try {
 
   const line = (name: string, value: string) => console.log(`${name.padEnd(52)} ${value}`);
   line('samples (tags x seconds)', `${row} (${tagCount} x ${SECONDS})`);
-  line('historian file bytes (raw + 1m + 1h rollups)', `${historianBytes}`);
-  line('historian bytes per sample (file)', (historianBytes / row).toFixed(2));
+  line('historian file bytes (main + stage file)', `${historianBytes}`);
+  line('historian bytes per sample (files)', (historianBytes / row).toFixed(2));
+  line('  of which the stage file (landing table)', (stageBytes / row).toFixed(2));
   line('historian bytes per sample (used blocks, no free space)', (usage.used / row).toFixed(2));
   line('  of which raw samples', (usage.raw / row).toFixed(2));
   line('  of which 1m + 1h rollups', (usage.rollups / row).toFixed(2));

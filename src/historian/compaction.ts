@@ -32,20 +32,21 @@ export async function compact(conn: DuckDBConnection, closedMinutesOnly = false,
     result.timings[name] = Math.round(now - mark);
     mark = now;
   };
+  let taken: string;
   await conn.run('BEGIN TRANSACTION');
   try {
-    const [maxSeq, maxTs] = await row(conn, 'SELECT max(seq), max(ts) FROM landing');
+    const [maxSeq, maxTs] = await row(conn, 'SELECT max(seq), max(ts) FROM stage.landing');
     const cutoff = closedMinutesOnly && maxTs !== null ? Math.floor(maxTs / MINUTE_MS) * MINUTE_MS : Number.MAX_SAFE_INTEGER;
-    const taken = `seq <= ${maxSeq} AND ts < ${cutoff}`;
-    if (maxSeq === null || ((await scalar(conn, `SELECT count(*) FROM landing WHERE ${taken}`)) ?? 0) === 0) {
-      result.remaining = (await scalar(conn, 'SELECT count(*) FROM landing')) ?? 0;
+    taken = `seq <= ${maxSeq} AND ts < ${cutoff}`;
+    if (maxSeq === null || ((await scalar(conn, `SELECT count(*) FROM stage.landing WHERE ${taken}`)) ?? 0) === 0) {
+      result.remaining = (await scalar(conn, 'SELECT count(*) FROM stage.landing')) ?? 0;
       await conn.run('COMMIT');
       return result;
     }
     // Order by (tag, ts): sorted chunks compress to 1-2 bytes/row. Deduplicate (last write wins)
     // only when the writer saw a tag's timestamps go back or repeat.
     await conn.run(`CREATE OR REPLACE TEMP TABLE batch AS
-      SELECT tag, ts, q, num, str FROM landing WHERE ${taken}
+      SELECT tag, ts, q, num, str FROM stage.landing WHERE ${taken}
       ${mayHaveDuplicates ? 'QUALIFY row_number() OVER (PARTITION BY tag, ts ORDER BY seq DESC) = 1' : ''}
       ORDER BY tag, ts`);
     result.samples = (await scalar(conn, 'SELECT count(*) FROM batch')) ?? 0;
@@ -63,10 +64,6 @@ export async function compact(conn: DuckDBConnection, closedMinutesOnly = false,
     step('replace');
     await conn.run('INSERT INTO raw SELECT tag, ts, q, num, str FROM batch');
     step('insert');
-    await conn.run(`DELETE FROM landing WHERE ${taken}`);
-    result.remaining = (await scalar(conn, 'SELECT count(*) FROM landing')) ?? 0;
-    step('clear');
-
     result.minuteBuckets = await refreshMinutes(conn);
     step('minutes');
     if (result.minuteBuckets > 0) result.hourBuckets = await refreshHours(conn);
@@ -80,11 +77,16 @@ export async function compact(conn: DuckDBConnection, closedMinutesOnly = false,
     step('latest');
     await conn.run('COMMIT');
     step('commit');
-    return result;
   } catch (error) {
     await conn.run('ROLLBACK').catch(() => undefined);
     throw error;
   }
+  // A transaction writes to one attached database only, so landing is cleared in a second one. A
+  // crash in between leaves rows that the next compaction moves again: they replace themselves.
+  await conn.run(`DELETE FROM stage.landing WHERE ${taken}`);
+  step('clear');
+  result.remaining = (await scalar(conn, 'SELECT count(*) FROM stage.landing')) ?? 0;
+  return result;
 }
 
 /**

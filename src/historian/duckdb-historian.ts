@@ -14,6 +14,7 @@ import {
   type WorkerQueryResult,
 } from './protocol.js';
 import { checkQuery } from './query-plan.js';
+import { stagePath } from './schema.js';
 import { spawnWriter } from './spawn-writer.js';
 import type {
   Historian,
@@ -207,7 +208,10 @@ export class DuckDbHistorian implements Historian {
 
   async stats(): Promise<HistorianStats> {
     const counts = await this.request<TableCounts>({ type: 'counts' });
-    const bytes = this.options.path === ':memory:' ? 0 : (await fileSize(this.options.path)) + (await fileSize(`${this.options.path}.wal`));
+    let bytes = 0;
+    if (this.options.path !== ':memory:') {
+      for (const file of [this.options.path, stagePath(this.options.path)]) bytes += (await fileSize(file)) + (await fileSize(`${file}.wal`));
+    }
     const rawRows = counts.rawRows + counts.landingRows;
     return {
       tags: this.byPath.size,

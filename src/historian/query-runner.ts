@@ -22,14 +22,14 @@ export async function runQuery(conn: DuckDBConnection, query: WorkerQuery): Prom
 
 async function answer(conn: DuckDBConnection, q: WorkerQuery): Promise<WorkerQueryResult> {
   const tag = q.tagId;
-  const landingMin = await scalar(conn, `SELECT min(ts) FROM landing WHERE tag = ${tag}`);
+  const landingMin = await scalar(conn, `SELECT min(ts) FROM stage.landing WHERE tag = ${tag}`);
   const hasLanding = landingMin !== null;
   let bucketMs = q.bucketMs;
   if (bucketMs === undefined) {
     const inRange = `tag = ${tag} AND ts >= ${q.from} AND ts < ${q.to}`;
     const count =
       (await scalar(conn, `SELECT count(*) FROM raw WHERE ${inRange}`))! +
-      (hasLanding ? (await scalar(conn, `SELECT count(*) FROM landing WHERE ${inRange}`))! : 0);
+      (hasLanding ? (await scalar(conn, `SELECT count(*) FROM stage.landing WHERE ${inRange}`))! : 0);
     if (count <= q.maxPoints) return rawAnswer(conn, q, hasLanding);
     bucketMs = chooseBucketMs(q.from, q.to, q.maxPoints);
   }
@@ -120,10 +120,10 @@ async function textBuckets(
 function samples(tag: number, from: number, to: number, hasLanding: boolean): string {
   const inRange = `tag = ${tag} AND ts >= ${from} AND ts < ${to}`;
   if (!hasLanding) return `(SELECT tag, ts, q, num, str FROM raw WHERE ${inRange})`;
-  return `(SELECT tag, ts, q, num, str FROM raw WHERE ${inRange} AND ts NOT IN (SELECT ts FROM landing WHERE ${inRange})
+  return `(SELECT tag, ts, q, num, str FROM raw WHERE ${inRange} AND ts NOT IN (SELECT ts FROM stage.landing WHERE ${inRange})
     UNION ALL
     SELECT tag, ts, v.q AS q, v.num AS num, v.str AS str FROM (
-      SELECT tag, ts, arg_max({'q': q, 'num': num, 'str': str}, seq) AS v FROM landing WHERE ${inRange} GROUP BY tag, ts))`;
+      SELECT tag, ts, arg_max({'q': q, 'num': num, 'str': str}, seq) AS v FROM stage.landing WHERE ${inRange} GROUP BY tag, ts))`;
 }
 
 /**
@@ -143,7 +143,7 @@ function carryBefore(tag: number, before: number, hasLanding: boolean): string {
   ];
   if (hasLanding) {
     parts.push(`(SELECT ts AS tail_ts, v.num AS tail_val, v.q = 0 AS tail_good, 1 AS pri FROM (
-      SELECT ts, arg_max({'q': q, 'num': num}, seq) AS v FROM landing WHERE tag = ${tag} AND ts < ${before} AND str IS NULL
+      SELECT ts, arg_max({'q': q, 'num': num}, seq) AS v FROM stage.landing WHERE tag = ${tag} AND ts < ${before} AND str IS NULL
       GROUP BY ts) ORDER BY ts DESC LIMIT 1)`);
   }
   return `(SELECT ${tag} AS tag, tail_ts, tail_val, tail_good FROM (${parts.join(' UNION ALL ')}) ORDER BY tail_ts DESC, pri DESC LIMIT 1)`;

@@ -35,12 +35,22 @@ const ROLLUP_TABLE_BODY = `(
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS tags (id INTEGER PRIMARY KEY, path VARCHAR NOT NULL UNIQUE, kind VARCHAR NOT NULL);
-CREATE TABLE IF NOT EXISTS landing (tag INTEGER NOT NULL, ts BIGINT NOT NULL, seq BIGINT NOT NULL, q UTINYINT NOT NULL, num DOUBLE, str VARCHAR);
 CREATE TABLE IF NOT EXISTS raw (tag INTEGER NOT NULL, ts BIGINT NOT NULL, q UTINYINT NOT NULL, num DOUBLE, str VARCHAR);
 CREATE TABLE IF NOT EXISTS rollup_1m ${ROLLUP_TABLE_BODY};
 CREATE TABLE IF NOT EXISTS rollup_1h ${ROLLUP_TABLE_BODY};
 CREATE TABLE IF NOT EXISTS latest (tag INTEGER PRIMARY KEY, ts BIGINT NOT NULL, q UTINYINT NOT NULL, num DOUBLE, str VARCHAR);
 `;
+
+/**
+ * The landing table lives in its own file, attached as \`stage\`: appended rows are deleted again at
+ * every compaction, and that churn would otherwise leave free blocks in the main file.
+ */
+export const STAGE_SQL = `CREATE TABLE IF NOT EXISTS stage.landing (tag INTEGER NOT NULL, ts BIGINT NOT NULL, seq BIGINT NOT NULL, q UTINYINT NOT NULL, num DOUBLE, str VARCHAR)`;
+
+/** The stage file beside a database file. */
+export function stagePath(path: string): string {
+  return path === ':memory:' ? ':memory:' : `${path}.stage`;
+}
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;

@@ -7,7 +7,7 @@ import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duc
 import { ChunkWriter } from './chunk-writer.js';
 import { compact } from './compaction.js';
 import { runQuery } from './query-runner.js';
-import { SCHEMA_SQL } from './schema.js';
+import { SCHEMA_SQL, STAGE_SQL, stagePath } from './schema.js';
 import type { FromWorker, Request, StoredKind, StoredLatest, StoredTag, TableCounts, ToWorker, WorkerOptions } from './protocol.js';
 
 const options = workerData as WorkerOptions;
@@ -106,10 +106,12 @@ async function open(): Promise<{ tags: StoredTag[]; latest: StoredLatest[] }> {
   maintConn = await instance.connect();
   queryConn = await instance.connect();
   await maintConn.run(SCHEMA_SQL);
+  await maintConn.run(`ATTACH ${sqlString(stagePath(options.path))} AS stage`);
+  await maintConn.run(STAGE_SQL);
   // Samples committed before a crash or an unclean stop are still in landing: compact them now.
-  seq = ((await value(maintConn, 'SELECT max(seq) FROM landing')) ?? -1) + 1;
+  seq = ((await value(maintConn, 'SELECT max(seq) FROM stage.landing')) ?? -1) + 1;
   await compactNow();
-  appender = await appendConn.createAppender('landing');
+  appender = await appendConn.createAppender('landing', 'main', 'stage');
   writer = new ChunkWriter(appender);
   const tags = (await maintConn.runAndReadAll('SELECT id, path, kind FROM tags ORDER BY id')).getRows();
   const latest = (await maintConn.runAndReadAll('SELECT tag, ts, q, num, str FROM latest')).getRows();
@@ -233,7 +235,7 @@ async function compactNow(closedMinutesOnly = false): Promise<void> {
 async function applyRetention(policy: { rawMs: number; minuteMs: number; hourMs: number }, now: number) {
   const deleted = async (sql: string) => Number((await maintConn.run(sql)).rowsChanged);
   const rawCut = Math.floor(now - policy.rawMs);
-  const raw = (await deleted(`DELETE FROM raw WHERE ts < ${rawCut}`)) + (await deleted(`DELETE FROM landing WHERE ts < ${rawCut}`));
+  const raw = (await deleted(`DELETE FROM raw WHERE ts < ${rawCut}`)) + (await deleted(`DELETE FROM stage.landing WHERE ts < ${rawCut}`));
   const minute = await deleted(`DELETE FROM rollup_1m WHERE bucket + 60000 <= ${Math.floor(now - policy.minuteMs)}`);
   const hour = await deleted(`DELETE FROM rollup_1h WHERE bucket + 3600000 <= ${Math.floor(now - policy.hourMs)}`);
   return { raw, minute, hour };
@@ -241,7 +243,7 @@ async function applyRetention(policy: { rawMs: number; minuteMs: number; hourMs:
 
 async function counts(): Promise<TableCounts> {
   const r = (
-    await queryConn.runAndReadAll(`SELECT (SELECT count(*) FROM raw), (SELECT count(*) FROM landing),
+    await queryConn.runAndReadAll(`SELECT (SELECT count(*) FROM raw), (SELECT count(*) FROM stage.landing),
       (SELECT count(*) FROM rollup_1m), (SELECT count(*) FROM rollup_1h)`)
   ).getRows()[0];
   return { rawRows: Number(r[0]), landingRows: Number(r[1]), minuteRows: Number(r[2]), hourRows: Number(r[3]) };
@@ -260,6 +262,10 @@ async function close(): Promise<void> {
 async function value(conn: DuckDBConnection, sql: string): Promise<number | null> {
   const v = (await conn.runAndReadAll(sql)).getRows()[0]?.[0];
   return v === null || v === undefined ? null : Number(v);
+}
+
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 function errorText(error: unknown): string {
