@@ -413,6 +413,12 @@ describe('DuckDbHistorian', () => {
     await historian.close();
   });
 
+  it('fails to open with an error naming the file, and stops its worker', async () => {
+    const historian = new DuckDbHistorian({ path: join(root, 'missing-folder', 'x.duckdb') });
+    await assert.rejects(historian.open(), /cannot open historian database '.*missing-folder\/x\.duckdb'/);
+    await assert.rejects(historian.write([s(TEMP, T0, 1)]), /not open/);
+  });
+
   it('keeps latest values in memory, filters them with MQTT wildcards and restores them on reopen', async () => {
     const path = dbPath();
     let historian = await openHistorian(path);

@@ -108,7 +108,16 @@ export class DuckDbHistorian implements Historian {
     worker.on('message', (message: FromWorker) => this.onMessage(message));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`historian worker exited (code ${code})`)));
-    const opened = await this.request<{ tags: StoredTag[]; latest: StoredLatest[] }>({ type: 'open' });
+    let opened: { tags: StoredTag[]; latest: StoredLatest[] };
+    try {
+      opened = await this.request({ type: 'open' });
+    } catch (error) {
+      // E.g. the file is locked by another process: stop the worker so nothing keeps running.
+      this.worker = undefined;
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+      throw new Error(`cannot open historian database '${this.options.path}': ${(error as Error).message}`);
+    }
     for (const tag of opened.tags) this.remember(tag);
     for (const row of opened.latest) {
       const info = this.byId[row.tag];
