@@ -50,7 +50,7 @@ export interface RunningLoom {
 }
 
 /** How many historian batches may be in flight (written but not yet durable) before the bus waits. */
-const HISTORIAN_IN_FLIGHT = 8;
+const HISTORIAN_IN_FLIGHT = 16;
 
 /** The storage and data path every Loom command needs: registry, bus, ingest, dead letters, historian. */
 export interface LoomCore {

@@ -63,6 +63,8 @@ class Subscriber<T> implements Subscription {
   errors = 0;
   busy = false;
   closed = false;
+  /** Already in the bus's pending-drain set (saves a Set insert per published message). */
+  scheduled = false;
   private readonly topicBuffer: string[] = [];
   private readonly messageBuffer: T[] = [];
 
@@ -201,7 +203,10 @@ export class Bus<T = unknown> {
           this.onDrop?.(subscriber.name, topic, message);
         }
       }
-      if (!subscriber.busy) this.pendingDrain.add(subscriber);
+      if (!subscriber.busy && !subscriber.scheduled) {
+        subscriber.scheduled = true;
+        this.pendingDrain.add(subscriber);
+      }
     }
     this.scheduleDrain();
     return accepted;
@@ -268,12 +273,14 @@ export class Bus<T = unknown> {
       this.drainScheduled = false;
       const ready = [...this.pendingDrain];
       this.pendingDrain.clear();
+      for (const subscriber of ready) subscriber.scheduled = false;
       for (const subscriber of ready) void subscriber.drain(this.onHandlerError).then(() => this.requeueIfNeeded(subscriber));
     });
   }
 
   private requeueIfNeeded(subscriber: Subscriber<T>): void {
-    if (!subscriber.closed && subscriber.queue.length > 0 && !subscriber.busy) {
+    if (!subscriber.closed && subscriber.queue.length > 0 && !subscriber.busy && !subscriber.scheduled) {
+      subscriber.scheduled = true;
       this.pendingDrain.add(subscriber);
       this.scheduleDrain();
     }

@@ -48,27 +48,27 @@ export function parseTimestamp(ts: unknown): number | undefined {
 }
 
 function coerceValue(value: unknown, tag: TagDefinition): { ok: true; value: SampleValue } | { ok: false; reason: DeadLetterReason; detail: string } {
-  const wrong = (): { ok: false; reason: DeadLetterReason; detail: string } => ({
-    ok: false,
-    reason: 'wrong_type',
-    detail: `'${tag.path}' is a ${tag.type} tag but got ${describe(value)}`,
-  });
   switch (tag.type) {
     case 'number':
-      if (typeof value !== 'number') return wrong();
+      if (typeof value !== 'number') return wrongType(value, tag);
       if (!Number.isFinite(value)) return { ok: false, reason: 'bad_value', detail: `'${tag.path}' got ${String(value)}, which cannot be stored` };
       return { ok: true, value };
     case 'boolean':
       if (typeof value === 'boolean') return { ok: true, value };
       // PLC coils and bits commonly arrive as 0/1.
       if (value === 0 || value === 1) return { ok: true, value: value === 1 };
-      return wrong();
+      return wrongType(value, tag);
     case 'string':
-      return typeof value === 'string' ? { ok: true, value } : wrong();
+      return typeof value === 'string' ? { ok: true, value } : wrongType(value, tag);
     case 'json':
-      if (value === undefined) return wrong();
+      if (value === undefined) return wrongType(value, tag);
       return { ok: true, value: typeof value === 'string' ? value : JSON.stringify(value) };
   }
+}
+
+// A plain function rather than a closure per call: this runs for every sample.
+function wrongType(value: unknown, tag: TagDefinition): { ok: false; reason: DeadLetterReason; detail: string } {
+  return { ok: false, reason: 'wrong_type', detail: `'${tag.path}' is a ${tag.type} tag but got ${describe(value)}` };
 }
 
 function describe(value: unknown): string {

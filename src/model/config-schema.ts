@@ -123,7 +123,7 @@ export const historianSchema = z
   .object({
     engine: z.enum(['duckdb']).default('duckdb').describe('Storage engine'),
     path: z.string().default('loom.duckdb').describe("Database file, relative to dataDir; ':memory:' keeps nothing"),
-    flushInterval: duration('250ms').describe('Longest time a sample waits before it is written'),
+    flushInterval: duration('100ms').describe('Least time between two commits: longer means bigger, cheaper commits and later acknowledgements'),
     retention: z
       .object({
         raw: duration('30d').describe('How long raw samples are kept'),

@@ -35,7 +35,7 @@ test('a minimal config gets every default', () => {
   assert.equal(config.http.port, 8080);
   assert.equal(config.http.host, '127.0.0.1');
   assert.equal(config.historian.engine, 'duckdb');
-  assert.equal(config.historian.flushInterval, 250);
+  assert.equal(config.historian.flushInterval, 100);
   assert.equal(config.historian.retention.raw, 30 * 86_400_000);
   assert.equal(config.simulator.seed, 42);
   assert.equal(config.plant.sites[0].timezone, 'UTC');
