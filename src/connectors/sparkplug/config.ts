@@ -53,6 +53,10 @@ export const sparkplugConfigSchema = z
       .union([z.literal(''), assetPath])
       .default('sparkplug')
       .describe('Asset path under which unmapped ids go: <root>/<group>/<node>/<device>'),
+    groups: z
+      .array(sparkplugId('group id'))
+      .default([])
+      .describe('Subscribe only to these groups (spBv1.0/<group>/#); empty: every group (spBv1.0/#), as the specification has it'),
     mappings: z.array(assetMappingSchema).default([]).describe('Group / node / device to asset path; the most specific mapping wins'),
     reorderTimeout: duration('2s').describe('How long an out-of-order seq waits for the missing message before a rebirth is requested'),
     rebirthInterval: duration('5s').describe('Least time between two rebirth requests to the same edge node'),

@@ -129,7 +129,9 @@ export class SparkplugHost implements Connector {
     const connected = new Promise<void>((resolve) => (firstConnect = resolve));
     client.on('connect', () => {
       this.counters.connects++;
-      client.subscribe([`${NAMESPACE}/#`, stateTopic(config.hostId)], { qos: 1 }, (error) => {
+      const topics = config.groups.length === 0 ? [`${NAMESPACE}/#`] : config.groups.map((g) => `${NAMESPACE}/${g}/#`);
+      this.subscribedTopics = [...topics, stateTopic(config.hostId)];
+      client.subscribe(this.subscribedTopics, { qos: 1 }, (error) => {
         if (error) {
           this.lastError = `subscribe failed: ${error.message}`;
           this.state = 'degraded';
@@ -163,6 +165,8 @@ export class SparkplugHost implements Connector {
   }
 
   private pendingPublish: Promise<void> | undefined;
+  /** The topics subscribed on the current connection (QoS 1). */
+  subscribedTopics: string[] = [];
 
   /** Publishes STATE offline (clean shutdown), then disconnects. */
   async stop(): Promise<void> {
