@@ -20,3 +20,5 @@ export {
 export { MQTT_DEAD_LETTER_REASONS, toStoreReason, type MqttDeadLetterReason, type MqttDeadLetterCallback, type MqttDeadLetterInput } from './dead-letters.js';
 /** Topic patterns with `{captures}`, and `toSegment` (how topic levels become path segments). */
 export { compileTopicPattern, toSegment, type TopicPattern } from './topic-template.js';
+/** The virtual factory as plain MQTT JSON publishers (`loom simulate --mqtt-json`), and the rules that ingest it. */
+export { runMqttJsonPublisher, simulatorMappingRules, SIMULATOR_TOPIC_PREFIX, type MqttJsonPublisherOptions, type MqttJsonPublisherResult } from './simulator-publisher.js';

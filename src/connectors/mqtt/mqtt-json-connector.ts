@@ -46,7 +46,7 @@ export class MqttJsonConnector implements Connector {
   private lastError: string | undefined;
   private pending: RawSample[] = [];
   private flushScheduled = false;
-  private readonly counters = { connects: 0, reconnects: 0, disconnects: 0, commandsPublished: 0, commandsFailed: 0, publishErrors: 0 };
+  private readonly counters = { messagesQos0: 0, messagesQos1: 0, messagesQos2: 0, connects: 0, reconnects: 0, disconnects: 0, commandsPublished: 0, commandsFailed: 0, publishErrors: 0 };
 
   constructor(init: MqttJsonConnectorInit) {
     this.init = init;
@@ -98,7 +98,12 @@ export class MqttJsonConnector implements Connector {
       if (this.counters.connects > 1) this.counters.reconnects++;
       void this.subscribe(client, subscriptions).then(() => firstConnect?.());
     });
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.on('message', (topic, payload, packet) => {
+      if (packet.qos === 1) this.counters.messagesQos1++;
+      else if (packet.qos === 2) this.counters.messagesQos2++;
+      else this.counters.messagesQos0++;
+      this.onMessage(topic, payload);
+    });
     client.on('close', () => {
       if (this.state === 'connected') this.counters.disconnects++;
       if (this.state !== 'stopped') this.state = 'disconnected';
