@@ -194,8 +194,10 @@ export function readValue(field: string | undefined, raw: unknown, datatype: num
     case DataTypes.UUID:
       return { ok: true, value: raw as number | boolean | string };
     case DataTypes.Bytes:
-    case DataTypes.File:
-      return { ok: true, value: raw as Uint8Array };
+    case DataTypes.File: {
+      const bytes = raw as Uint8Array; // a Buffer under Node: expose a plain Uint8Array view
+      return { ok: true, value: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    }
     case DataTypes.DataSet:
       return readDataSet(raw as RawMessage);
     case DataTypes.Template:
