@@ -101,7 +101,7 @@ describe('interop with Eclipse Tahu sparkplug-payload 1.0.3', () => {
       { name: 's', datatype: DataTypes.String, value: 'ünïcode' },
       { name: 'dt', datatype: DataTypes.DateTime, value: T },
       { name: 'bytes', datatype: DataTypes.Bytes, value: Uint8Array.from([1, 2, 3]) },
-      { name: 'ds', datatype: DataTypes.DataSet, value: { columns: ['n', 'ok'], types: [DataTypes.Int32, DataTypes.Boolean], rows: [[3, true]] } }, // Tahu 1.0 refuses negative Int32 cells it did not encode itself
+      { name: 'ds', datatype: DataTypes.DataSet, value: { columns: ['n', 'ok'], types: [DataTypes.Int64, DataTypes.Boolean], rows: [[3, true]] } }, // Tahu 1.0 reads no Int8-Int32 DataSet cells
       { name: 'null', datatype: DataTypes.Double, value: null },
       { name: 'tmpl', datatype: DataTypes.Template, value: { templateRef: 'Motor', metrics: [{ name: 'rpm', datatype: DataTypes.Double, value: 99 }] } },
     ];
@@ -110,13 +110,15 @@ describe('interop with Eclipse Tahu sparkplug-payload 1.0.3', () => {
     assert.equal(plain(decoded.timestamp), T);
     assert.equal(plain(decoded.seq), 3);
     const byName = new Map(decoded.metrics.map((m) => [m.name as string, m]));
-    for (const name of ['bdSeq', 'i8', 'i16', 'u8', 'i64', 'd', 's', 'dt']) {
+    // Tahu 1.0 returns Int64 as an unsigned Long here: read its two's complement.
+    assert.equal(Number(BigInt.asIntN(64, BigInt(String(byName.get('i64')?.value)))), -5);
+    for (const name of ['bdSeq', 'i8', 'i16', 'u8', 'd', 's', 'dt']) {
       assert.equal(plain(byName.get(name)?.value), metrics.find((m) => m.name === name)?.value, name);
     }
     assert.equal(plain(byName.get('i8')?.alias), 2);
     assert.deepEqual([...(byName.get('bytes')?.value as Uint8Array)], [1, 2, 3]);
     const ds = byName.get('ds')?.value as { columns: string[]; types: string[]; rows: unknown[][] };
-    assert.deepEqual([ds.columns, ds.types, ds.rows], [['n', 'ok'], ['Int32', 'Boolean'], [[3, true]]]);
+    assert.deepEqual([ds.columns, ds.types, ds.rows.map((r) => r.map(plain))], [['n', 'ok'], ['Int64', 'Boolean'], [[3, true]]]);
     assert.equal(byName.get('null')?.isNull, true);
     const tmpl = byName.get('tmpl')?.value as { templateRef: string; metrics: Array<{ name: string; value: number }> };
     assert.deepEqual([tmpl.templateRef, tmpl.metrics[0].name, tmpl.metrics[0].value], ['Motor', 'rpm', 99]);
