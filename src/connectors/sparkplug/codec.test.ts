@@ -119,7 +119,7 @@ describe('interop with Eclipse Tahu sparkplug-payload 1.0.3', () => {
     assert.deepEqual([...(byName.get('bytes')?.value as Uint8Array)], [1, 2, 3]);
     const ds = byName.get('ds')?.value as { columns: string[]; types: string[]; rows: unknown[][] };
     assert.deepEqual([ds.columns, ds.types, ds.rows.map((r) => r.map(plain))], [['n', 'ok'], ['Int64', 'Boolean'], [[3, true]]]);
-    assert.equal(byName.get('null')?.isNull, true);
+    assert.equal(byName.get('null')?.value, null);
     const tmpl = byName.get('tmpl')?.value as { templateRef: string; metrics: Array<{ name: string; value: number }> };
     assert.deepEqual([tmpl.templateRef, tmpl.metrics[0].name, tmpl.metrics[0].value], ['Motor', 'rpm', 99]);
   });
