@@ -1,0 +1,91 @@
+// Browsing a server's address space and turning chosen variables into mapping config.
+import { AttributeIds, BrowseDirection, DataType, NodeClass, resolveNodeId, type ClientSession, type ReferenceDescription } from 'node-opcua';
+import { stringify } from 'yaml';
+import type { OpcUaMappingInput } from './config.js';
+
+/** One child of a node, as `browseChildren` returns it. */
+export interface BrowsedNode {
+  nodeId: string;
+  browseName: string;
+  displayName: string;
+  nodeClass: string;
+  /** Variables only: the data type's name (Double, Int32, Boolean, String, or a server type's browse name). */
+  dataType?: string;
+}
+
+/**
+ * The children of a node (hierarchical references, forward), following continuation points. Default
+ * start: the Objects folder. Variables get their data type.
+ *
+ * @example await browseChildren(session) // [{ nodeId: 'ns=1;s=acme', browseName: '1:acme', nodeClass: 'Object', ... }]
+ */
+export async function browseChildren(session: ClientSession, nodeId = 'ObjectsFolder'): Promise<BrowsedNode[]> {
+  const start = resolveNodeId(nodeId);
+  let result = await session.browse({ nodeId: start, browseDirection: BrowseDirection.Forward, referenceTypeId: 'HierarchicalReferences', includeSubtypes: true, nodeClassMask: 0, resultMask: 0x3f });
+  if (result.statusCode.value !== 0) throw new Error(`cannot browse ${nodeId}: ${result.statusCode.toString()}`);
+  const references: ReferenceDescription[] = [...(result.references ?? [])];
+  while (result.continuationPoint && result.continuationPoint.length > 0) {
+    result = await session.browseNext(result.continuationPoint, false);
+    references.push(...(result.references ?? []));
+  }
+  const nodes: BrowsedNode[] = references.map((r) => ({
+    nodeId: r.nodeId.toString(),
+    browseName: r.browseName.toString(),
+    displayName: r.displayName.text ?? r.browseName.name ?? '',
+    nodeClass: NodeClass[r.nodeClass] ?? String(r.nodeClass),
+  }));
+  const variables = nodes.filter((n) => n.nodeClass === 'Variable');
+  if (variables.length > 0) {
+    const types = await session.read(variables.map((v) => ({ nodeId: v.nodeId, attributeId: AttributeIds.DataType })));
+    const custom: Array<{ node: BrowsedNode; typeId: string }> = [];
+    variables.forEach((v, i) => {
+      const typeId = types[i].value?.value;
+      if (!typeId) return;
+      const id = resolveNodeId(typeId);
+      if (id.namespace === 0 && typeof id.value === 'number' && DataType[id.value] !== undefined) v.dataType = DataType[id.value];
+      else custom.push({ node: v, typeId: id.toString() });
+    });
+    if (custom.length > 0) {
+      const names = await session.read(custom.map((c) => ({ nodeId: c.typeId, attributeId: AttributeIds.BrowseName })));
+      custom.forEach((c, i) => (c.node.dataType = (names[i].value?.value as { name?: string } | null)?.name ?? c.typeId));
+    }
+  }
+  return nodes;
+}
+
+const NUMERIC = new Set(['Double', 'Float', 'Int16', 'UInt16', 'Int32', 'UInt32', 'Int64', 'UInt64', 'Byte', 'SByte', 'Duration', 'DateTime']);
+
+/** A tag path segment from a browse name: `2:Oil Temperature` -> `oil_temperature`. */
+export function tagSegment(browseName: string): string {
+  const name = browseName.replace(/^\d+:/, '');
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '_')
+    .replace(/^[-_]+|[-_]+$/g, '');
+  return cleaned.length > 0 ? cleaned : 'value';
+}
+
+/**
+ * Mappings for browsed variables under an asset path: each variable becomes `<assetPath>/<name>`,
+ * with the tag type taken from its data type.
+ */
+export function mappingsFor(nodes: readonly BrowsedNode[], assetPath: string): OpcUaMappingInput[] {
+  return nodes
+    .filter((n) => n.nodeClass === 'Variable')
+    .map((n) => ({
+      nodeId: n.nodeId,
+      tag: `${assetPath}/${tagSegment(n.browseName)}`,
+      type: n.dataType === 'Boolean' ? ('boolean' as const) : n.dataType !== undefined && NUMERIC.has(n.dataType) ? ('number' as const) : ('string' as const),
+    }));
+}
+
+/**
+ * Renders mappings as the `mappings:` block of an `opcua` connector config, ready to paste.
+ *
+ * @example renderMappingYaml([{ nodeId: 'ns=1;s=t', tag: 'acme/berlin/line-1/press-1/temperature', unit: 'degC' }])
+ * // mappings:\n  - nodeId: ns=1;s=t\n    tag: acme/berlin/line-1/press-1/temperature\n    unit: degC\n
+ */
+export function renderMappingYaml(mappings: readonly OpcUaMappingInput[]): string {
+  const clean = mappings.map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined && v !== false)));
+  return stringify({ mappings: clean }, { lineWidth: 0 });
+}

@@ -1,0 +1,380 @@
+// The OPC UA client as a Loom connector: secure session, subscriptions, reconnection, write-back.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AttributeIds,
+  DataChangeFilter,
+  DataChangeTrigger,
+  DeadbandType,
+  MessageSecurityMode,
+  OPCUAClient,
+  SecurityPolicy,
+  TimestampsToReturn,
+  UserTokenType,
+  resolveNodeId,
+  type ClientSession,
+  type ClientSubscription,
+  type DataType,
+  type DataValue,
+  type UserIdentityInfo,
+} from 'node-opcua';
+import type { SampleValue, TagDefinition } from '../../model/index.js';
+import type { Connector, ConnectorContext, ConnectorHealth, ConnectorState, RawSample } from '../types.js';
+import { browseChildren, type BrowsedNode } from './browse.js';
+import { opcuaConnectorSchema, type OpcUaConnectorConfig, type OpcUaConnectorInput, type OpcUaMapping } from './config.js';
+import { OpcUaPki, type CertificateInfo } from './pki.js';
+import { qualityOf, timestampOf, valueOf } from './quality.js';
+import { sameValue, toVariant } from './write-value.js';
+
+export interface OpcUaConnectorInit {
+  /** The `opcua` config block (validated here). */
+  config: OpcUaConnectorInput;
+  /** Folder of Loom's OPC UA certificate and trust list; use `<dataDir>/pki/opcua`. Default: a folder in the OS temp dir. */
+  pkiDir?: string;
+}
+
+const ZERO: Record<OpcUaMapping['type'], SampleValue> = { number: 0, boolean: false, string: '' };
+
+/**
+ * Reads mapped variables of one OPC UA server through a subscription (`kind: 'opcua'`). Connection
+ * losses are marked in the data: every mapped tag gets a bad-quality sample at the moment of the
+ * loss; the client reconnects with backoff, restores (or recreates) session and subscription by
+ * itself, and good values flow again.
+ *
+ * @example
+ * const opcua = new OpcUaConnector({ pkiDir: join(dataDir, 'pki', 'opcua'), config: {
+ *   endpoint: 'opc.tcp://plc-7:4840', securityMode: 'SignAndEncrypt',
+ *   auth: { type: 'username', username: 'loom', password: secret },
+ *   mappings: [{ nodeId: 'ns=2;s=Press1.Temperature', tag: 'acme/berlin/line-1/press-1/temperature', unit: 'degC' }] } });
+ */
+export class OpcUaConnector implements Connector {
+  readonly id: string;
+  readonly kind = 'opcua';
+  readonly config: OpcUaConnectorConfig;
+  readonly pki: OpcUaPki;
+  private readonly byTag = new Map<string, OpcUaMapping>();
+  private readonly lastValue = new Map<string, SampleValue>();
+  private readonly dataTypes = new Map<string, DataType>();
+  private client: OPCUAClient | undefined;
+  private session: ClientSession | undefined;
+  private subscription: ClientSubscription | undefined;
+  private context: ConnectorContext | undefined;
+  private state: ConnectorState = 'stopped';
+  private lastError: string | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private pending: RawSample[] = [];
+  private flushScheduled = false;
+  private gapOpen = false;
+  private readonly counters = {
+    samples: 0,
+    badSamples: 0,
+    uncertainSamples: 0,
+    gaps: 0,
+    connects: 0,
+    reconnects: 0,
+    connectFailures: 0,
+    itemsMonitored: 0,
+    itemsRejected: 0,
+    certificatesRejected: 0,
+    writes: 0,
+    writeErrors: 0,
+    publishErrors: 0,
+  };
+
+  constructor(init: OpcUaConnectorInit) {
+    this.config = opcuaConnectorSchema.parse(init.config);
+    this.id = this.config.id;
+    this.pki = new OpcUaPki(init.pkiDir ?? join(tmpdir(), 'loom-opcua-pki'));
+    for (const m of this.config.mappings) {
+      if (this.byTag.has(m.tag)) throw new Error(`opcua connector '${this.id}': tag '${m.tag}' is mapped twice`);
+      this.byTag.set(m.tag, m);
+    }
+  }
+
+  tagDefinitions(): TagDefinition[] {
+    return this.config.mappings.map((m) => {
+      const slash = m.tag.lastIndexOf('/');
+      return { path: m.tag, asset: slash > 0 ? m.tag.slice(0, slash) : m.tag, name: m.tag.slice(slash + 1), type: m.type, unit: m.unit, description: m.description ?? `OPC UA ${m.nodeId}`, source: this.id };
+    });
+  }
+
+  async start(context: ConnectorContext): Promise<void> {
+    if (this.running) throw new Error(`connector '${this.id}' is already running: stop it first`);
+    this.context = context;
+    this.running = true;
+    this.state = 'starting';
+    await this.pki.init();
+    this.loop = this.connectLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    const client = this.client;
+    try {
+      await this.subscription?.terminate();
+    } catch {
+      // the server may be gone
+    }
+    try {
+      await this.session?.close(true);
+    } catch {
+      // idem
+    }
+    await client?.disconnect().catch(() => undefined);
+    await this.loop;
+    this.flush();
+    this.session = undefined;
+    this.subscription = undefined;
+    this.client = undefined;
+    this.state = 'stopped';
+  }
+
+  health(): ConnectorHealth {
+    return { id: this.id, kind: this.kind, state: this.state, lastError: this.lastError, counters: { ...this.counters, tags: this.byTag.size } };
+  }
+
+  /** Server certificates refused because they are not trusted yet (thumbprint, subject, validity). */
+  rejectedCertificates(): Promise<CertificateInfo[]> {
+    return this.pki.rejected();
+  }
+
+  /** Trusts a rejected server certificate; the next connection attempt (within the backoff) uses it. */
+  async trustCertificate(thumbprint: string): Promise<CertificateInfo> {
+    const trusted = await this.pki.trust(thumbprint);
+    this.wake?.();
+    return trusted;
+  }
+
+  /** Children of a node of the connected server (default: the Objects folder). */
+  async browse(nodeId = 'ObjectsFolder'): Promise<BrowsedNode[]> {
+    return browseChildren(this.requireSession(), nodeId);
+  }
+
+  /**
+   * Writes a value to a mapped, writable variable in the server's data type, reads it back and
+   * throws when the server holds anything else afterwards.
+   */
+  async write(tag: string, value: SampleValue): Promise<void> {
+    const mapping = this.byTag.get(tag);
+    if (!mapping) throw new Error(`opcua connector '${this.id}' does not map tag '${tag}'`);
+    if (!mapping.writable) throw new Error(`${tag} is not writable: set writable: true on its mapping`);
+    this.counters.writes++;
+    try {
+      const session = this.requireSession();
+      const nodeId = resolveNodeId(mapping.nodeId);
+      let dataType = this.dataTypes.get(tag);
+      if (dataType === undefined) {
+        dataType = await session.getBuiltInDataType(nodeId);
+        this.dataTypes.set(tag, dataType);
+      }
+      const variant = toVariant(value, dataType);
+      const status = await session.write({ nodeId, attributeId: AttributeIds.Value, value: { value: variant } });
+      if (status.value !== 0) throw new Error(`${tag}: the server refused the write to ${mapping.nodeId}: ${status.toString()}`);
+      const back = await session.read({ nodeId, attributeId: AttributeIds.Value });
+      const readBack = valueOf(back.value);
+      if (qualityOf(back.statusCode) !== 'good' || !sameValue(variant, readBack)) {
+        throw new Error(`${tag}: wrote ${JSON.stringify(value)} to ${mapping.nodeId} but read back ${JSON.stringify(readBack)} (${back.statusCode.toString()})`);
+      }
+    } catch (error) {
+      this.counters.writeErrors++;
+      this.lastError = (error as Error).message;
+      throw error;
+    }
+  }
+
+  private requireSession(): ClientSession {
+    if (!this.session || this.state !== 'connected') throw new Error(`opcua connector '${this.id}' is not connected to ${this.config.endpoint}${this.lastError ? ` (${this.lastError})` : ''}`);
+    return this.session;
+  }
+
+  private createClient(): OPCUAClient {
+    const { securityMode, securityPolicy, reconnect, requestTimeout } = this.config;
+    const client = OPCUAClient.create({
+      applicationName: 'Loom',
+      clientName: `loom-${this.id}`,
+      securityMode: MessageSecurityMode[securityMode],
+      securityPolicy: securityMode === 'None' ? SecurityPolicy.None : SecurityPolicy[securityPolicy],
+      endpointMustExist: false,
+      keepSessionAlive: true,
+      requestedSessionTimeout: 60_000,
+      defaultTransactionTimeout: requestTimeout,
+      clientCertificateManager: this.pki.manager,
+      // Infinite retries with backoff: after a loss the client keeps trying until stop().
+      connectionStrategy: { maxRetry: -1, initialDelay: reconnect.initialDelay, maxDelay: reconnect.maxDelay, randomisationFactor: 0 },
+    });
+    client.on('backoff', (count: number, delay: number) => {
+      this.counters.connectFailures++;
+      if (this.state !== 'starting') this.state = 'disconnected';
+      this.lastError ??= `cannot reach ${this.config.endpoint}`;
+      this.context?.logger.debug({ connector: this.id, attempt: count, delayMs: delay }, 'opcua: retrying connection');
+    });
+    client.on('connection_lost', () => {
+      this.lastError = `connection to ${this.config.endpoint} lost`;
+      this.state = 'disconnected';
+      this.markGap();
+      this.context?.logger.warn({ connector: this.id, endpoint: this.config.endpoint }, 'opcua: connection lost; reconnecting');
+    });
+    client.on('after_reconnection', () => {
+      this.counters.reconnects++;
+      this.state = 'connected';
+      this.gapOpen = false;
+      this.context?.logger.info({ connector: this.id }, 'opcua: reconnected; session and subscription restored');
+    });
+    return client;
+  }
+
+  private identity(): UserIdentityInfo {
+    const auth = this.config.auth;
+    return auth.type === 'username' ? { type: UserTokenType.UserName, userName: auth.username, password: auth.password } : { type: UserTokenType.Anonymous };
+  }
+
+  /** Connects, creates the session and subscription; retries with backoff until it works or stop(). */
+  private async connectLoop(): Promise<void> {
+    let delay = this.config.reconnect.initialDelay;
+    while (this.running) {
+      const client = (this.client = this.createClient());
+      try {
+        await client.connect(this.config.endpoint);
+        if (!this.running) break;
+        this.session = await client.createSession(this.identity());
+        this.lastError = undefined;
+        this.session.on('session_closed', () => {
+          if (this.running && this.state === 'connected') this.markGap();
+        });
+        await this.subscribe(this.session);
+        this.counters.connects++;
+        this.state = 'connected';
+        this.gapOpen = false;
+        return;
+      } catch (error) {
+        this.counters.connectFailures++;
+        this.lastError = await this.explain(error as Error);
+        this.state = 'disconnected';
+        this.context?.logger.warn({ connector: this.id, err: error }, `opcua: ${this.lastError}`);
+        this.session = undefined;
+        await client.disconnect().catch(() => undefined);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      delay = Math.min(this.config.reconnect.maxDelay, delay * 2);
+    }
+  }
+
+  private async explain(error: Error): Promise<string> {
+    const message = error.message ?? String(error);
+    if (/BadCertificateUntrusted|certificate verification failed/i.test(message)) {
+      this.counters.certificatesRejected++;
+      const rejected = await this.pki.rejected().catch(() => []);
+      const latest = rejected.at(-1);
+      return latest
+        ? `the server certificate is not trusted (thumbprint ${latest.thumbprint}, ${latest.subject}): trust it with trustCertificate('${latest.thumbprint}')`
+        : `the server certificate is not trusted: ${message}`;
+    }
+    if (/BadUserAccessDenied|BadIdentityTokenRejected|BadIdentityTokenInvalid/i.test(message)) return `the server refused the user identity (${this.config.auth.type}): ${message}`;
+    if (/BadSecurityChecksFailed/.test(message)) return `the server refused the secure channel (does it trust Loom's certificate in ${join(this.pki.dir, 'own')}?): ${message}`;
+    return `cannot connect to ${this.config.endpoint}: ${message}`;
+  }
+
+  private async subscribe(session: ClientSession): Promise<void> {
+    const s = this.config.subscription;
+    const subscription = await session.createSubscription2({
+      requestedPublishingInterval: s.publishingInterval,
+      requestedLifetimeCount: s.lifetimeCount,
+      requestedMaxKeepAliveCount: s.keepAliveCount,
+      maxNotificationsPerPublish: 0,
+      publishingEnabled: true,
+      priority: 10,
+    });
+    this.subscription = subscription;
+    // Items with the same parameters go together, in CreateMonitoredItems requests of batchSize.
+    const groups = new Map<string, OpcUaMapping[]>();
+    for (const m of this.config.mappings) {
+      const key = JSON.stringify([m.samplingInterval ?? s.samplingInterval, m.queueSize ?? s.queueSize, m.deadband ?? s.deadband ?? null]);
+      const list = groups.get(key) ?? [];
+      list.push(m);
+      groups.set(key, list);
+    }
+    this.counters.itemsMonitored = 0;
+    this.counters.itemsRejected = 0;
+    for (const [key, mappings] of groups) {
+      const [samplingInterval, queueSize, deadband] = JSON.parse(key) as [number, number, OpcUaMapping['deadband'] | null];
+      const filter = deadband
+        ? new DataChangeFilter({ trigger: DataChangeTrigger.StatusValue, deadbandType: deadband.type === 'percent' ? DeadbandType.Percent : DeadbandType.Absolute, deadbandValue: deadband.value })
+        : null;
+      for (let i = 0; i < mappings.length; i += this.config.batchSize) {
+        const batch = mappings.slice(i, i + this.config.batchSize);
+        const group = await subscription.monitorItems(
+          batch.map((m) => ({ nodeId: resolveNodeId(m.nodeId), attributeId: AttributeIds.Value })),
+          { samplingInterval, queueSize, discardOldest: true, filter },
+          TimestampsToReturn.Both,
+        );
+        group.on('changed', (_item, dataValue: DataValue, index: number) => this.onChange(batch[index], dataValue));
+        group.monitoredItems.forEach((item, index) => {
+          const status = item.statusCode;
+          if (status && qualityOf(status) === 'bad') {
+            this.counters.itemsRejected++;
+            this.lastError = `${batch[index].tag}: the server refused to monitor ${batch[index].nodeId}: ${status.toString()}`;
+            this.push({ tag: batch[index].tag, ts: Date.now(), value: this.lastValue.get(batch[index].tag) ?? ZERO[batch[index].type], quality: 'bad' });
+          } else {
+            this.counters.itemsMonitored++;
+          }
+        });
+      }
+    }
+  }
+
+  private onChange(mapping: OpcUaMapping, dataValue: DataValue): void {
+    let quality = qualityOf(dataValue.statusCode);
+    let value = valueOf(dataValue.value);
+    if (value !== undefined && mapping.type === 'number' && typeof value === 'boolean') value = value ? 1 : 0;
+    if (value === undefined || (typeof value === 'number' && !Number.isFinite(value)) || typeof value !== (mapping.type === 'number' ? 'number' : mapping.type)) {
+      // No usable value: keep the tag's last one (or zero) and say it is bad, rather than store a wrong one.
+      if (quality === 'good' && value !== undefined) quality = 'bad';
+      value = this.lastValue.get(mapping.tag) ?? ZERO[mapping.type];
+      quality = 'bad';
+    } else if (quality !== 'bad') {
+      this.lastValue.set(mapping.tag, value);
+    }
+    this.push({ tag: mapping.tag, ts: timestampOf(dataValue, Date.now()), value, quality });
+  }
+
+  /** The gap marker: a bad sample for every mapped tag at the moment the connection went. */
+  private markGap(): void {
+    if (this.gapOpen) return;
+    this.gapOpen = true;
+    this.counters.gaps++;
+    const ts = Date.now();
+    for (const m of this.config.mappings) this.push({ tag: m.tag, ts, value: this.lastValue.get(m.tag) ?? ZERO[m.type], quality: 'bad' });
+  }
+
+  private push(sample: RawSample): void {
+    if (sample.quality === 'bad') this.counters.badSamples++;
+    else if (sample.quality === 'uncertain') this.counters.uncertainSamples++;
+    this.pending.push(sample);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0 || !this.context) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.counters.samples += batch.length;
+    this.context.publish(batch, this.id).catch((error: unknown) => {
+      this.counters.publishErrors++;
+      this.lastError = `publish failed: ${(error as Error).message}`;
+    });
+  }
+}
