@@ -73,8 +73,7 @@ historian:
   ]);
 });
 
-test('missing fields, wrong enums and semantic rules are reported', () => {
-  const issues = issuesOf(`plant:
+const WITH_MISTAKES = `plant:
   enterprise: { name: ACME }
   sites:
     - id: b
@@ -90,31 +89,19 @@ test('missing fields, wrong enums and semantic rules are reported', () => {
                     - { name: u, min: 5, max: 1 }
                     - { name: u }
         - id: a
-`);
-  const text = issues.join('\n');
+`;
+
+test('missing fields, wrong enums and semantic rules are reported', () => {
+  const text = issuesOf(WITH_MISTAKES).join('\n');
   assert.match(text, /plant\.yaml:2:15 plant\.enterprise\.id: missing required field \(expected string\)/);
   assert.match(text, /plant\.yaml:13:\d+ plant\.sites\[0\]\.areas\[0\]\.lines\[0\]\.machines\[0\]\.tags\[0\]\.type: must be one of 'number', 'boolean', 'string', 'json'/);
-  // Semantic checks run once the structure is valid, so fix the structural error and look again.
-  const semantic = issuesOf(text.length > 0 ? `plant:
-  enterprise: { id: acme }
-  sites:
-    - id: b
-      timezone: Mars/Base
-      areas:
-        - id: a
-          lines:
-            - id: l
-              machines:
-                - id: m
-                  tags:
-                    - { name: u, min: 5, max: 1 }
-                    - { name: u }
-        - id: a
-` : '').join('\n');
+  // Semantic checks run once the structure is valid, so fix the two structural errors and look again.
+  const structurallyValid = WITH_MISTAKES.replace('{ name: ACME }', '{ id: acme }').replace('{ name: t, type: float }', '{ name: t }');
+  const semantic = issuesOf(structurallyValid).join('\n');
   assert.match(semantic, /plant\.yaml:5:17 plant\.sites\[0\]\.timezone: 'Mars\/Base' is not an IANA time zone/);
-  assert.match(semantic, /plant\.yaml:15:15 plant\.sites\[0\]\.areas\[1\]\.id: duplicate area id 'a' \(also at index 0\)/);
-  assert.match(semantic, /plant\.sites\[0\]\.areas\[0\]\.lines\[0\]\.machines\[0\]\.tags\[1\]\.name: duplicate tag name 'u'/);
-  assert.match(semantic, /tags\[0\]\.min: min \(5\) is above max \(1\)/);
+  assert.match(semantic, /plant\.yaml:16:15 plant\.sites\[0\]\.areas\[1\]\.id: duplicate area id 'a' \(also at index 0\)/);
+  assert.match(semantic, /plant\.sites\[0\]\.areas\[0\]\.lines\[0\]\.machines\[0\]\.tags\[2\]\.name: duplicate tag name 'u'/);
+  assert.match(semantic, /tags\[1\]\.min: min \(5\) is above max \(1\)/);
 });
 
 test('YAML syntax errors and unreadable files are refused with their location', () => {
