@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { packageRoot } from '../../package-root.js';
+import { fastDecode, type SubTypes } from './fast-decode.js';
 import { DataTypes, dataTypeName, packArray, safeBig, toBigInt, unpackArray, wireField, type ArrayElement } from './datatypes.js';
 
 /** A DataSet metric value: column names, Sparkplug column types and rows (cells null when absent). */
@@ -161,9 +162,11 @@ function signedInt(raw: number, bits: number): number | undefined {
  * `datatype` says. UInt32 is also accepted from `long_value`, where Tahu 1.0 puts it.
  */
 export function readValue(field: string | undefined, raw: unknown, datatype: number): ValueResult {
+  // No closures here: this runs once per metric (and tsx/esbuild would wrap each one with __name).
   const expected = wireField(datatype);
-  const wrong = (): ValueResult => ({ ok: false, error: `${dataTypeName(datatype)} expects ${expected ?? 'no value field'} but the metric carries ${field ?? 'no value'}` });
-  if (field !== expected && !(datatype === DataTypes.UInt32 && field === 'longValue')) return wrong();
+  if (field !== expected && !(datatype === DataTypes.UInt32 && field === 'longValue')) {
+    return { ok: false, error: `${dataTypeName(datatype)} expects ${expected ?? 'no value field'} but the metric carries ${field ?? 'no value'}` };
+  }
   switch (datatype) {
     case DataTypes.Int8:
     case DataTypes.Int16:
@@ -327,9 +330,17 @@ export function readMetric(m: RawMessage): SparkplugMetric | string {
   return metric;
 }
 
+const SUB_TYPES: SubTypes = {
+  metaData: PayloadType.lookupType('MetaData'),
+  propertySet: PayloadType.lookupType('PropertySet'),
+  dataSet: PayloadType.lookupType('DataSet'),
+  template: PayloadType.lookupType('Template'),
+  extension: PayloadType.lookupType('Metric.MetricValueExtension'),
+};
+
 /** Parses the protobuf only (throws on malformed bytes); the host reads metrics from this lazily. */
 export function decodeRaw(bytes: Uint8Array): RawMessage {
-  return PayloadType.decode(bytes) as unknown as RawMessage;
+  return fastDecode(bytes, SUB_TYPES) as RawMessage;
 }
 
 /** Decodes a whole payload; throws an Error saying what is wrong when it is not valid Sparkplug B. */
