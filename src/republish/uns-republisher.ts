@@ -141,14 +141,30 @@ export class UnsRepublisher {
     }
     if (!client) return;
     const options = { qos: this.config.qos, retain: this.config.retain };
+    // QoS 0: counted once handed to the socket; waiting for the socket's drain (once per batch, not a
+    // listener per message) is the backpressure. QoS 1: counted on the broker's acknowledgement.
+    const callback = this.config.qos === 1 ? this.onPublished : undefined;
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i];
       if (sample.historical) {
         this.counters.skippedHistorical++;
         continue;
       }
-      this.inFlight++;
-      client.publish(`${this.prefix}/${sample.tag}`, encodeSample(sample), options, this.onPublished);
+      const topic = `${this.prefix}/${sample.tag}`;
+      if (callback) {
+        this.inFlight++;
+        client.publish(topic, encodeSample(sample), options, callback);
+      } else {
+        client.publish(topic, encodeSample(sample), options);
+        this.counters.published++;
+      }
+    }
+    const stream = client.stream as { writableNeedDrain?: boolean; once?: (event: 'drain' | 'close', listener: () => void) => void };
+    if (stream?.writableNeedDrain && stream.once) {
+      await new Promise<void>((resolve) => {
+        stream.once!('drain', resolve);
+        stream.once!('close', resolve);
+      });
     }
   }
 
