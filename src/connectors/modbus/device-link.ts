@@ -97,6 +97,7 @@ export class DeviceLink {
         if (typeof e.modbusCode === 'number') {
           // A refusal is an answer: the link is up, and asking again gets the same refusal.
           this.counters.exceptions++;
+          this.up = true;
           const refused = new ModbusExceptionError(e.modbusCode, `${this.device.id} ${what}`);
           this.lastError = refused.message;
           throw refused;
