@@ -79,9 +79,9 @@ describe('modbus poller', () => {
   });
 
   it('counts exception codes, marks those tags bad once, and keeps the rest good', async () => {
-    const server = await scriptedServer({ holding: { 0: 10, 1: 11, 2: { exception: 4 }, 10: 20 } });
+    const server = await scriptedServer({ holding: { 0: 10, 1: 11, 2: { exception: 4 }, 20: 20 } });
     cleanups.push(server.close);
-    const c = poller(server.port, [h('a', 0), h('b', 1), h('broken', 2, { poll: 'slow' }), h('far', 10)], { slow: 100 });
+    const c = poller(server.port, [h('a', 0), h('b', 1), h('broken', 2, { poll: 'slow' }), h('far', 20)], { slow: 100 });
     const { context, samples } = recordingContext();
     // A separate poll group puts the failing register in its own read.
     await c.start(context);
