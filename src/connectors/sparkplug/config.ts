@@ -1,6 +1,6 @@
 // The `sparkplug` config block: one zod schema gives validation, the TypeScript type and the docs.
 import { z } from 'zod';
-import { parseDuration } from '../../model/index.js';
+import { parseDuration } from '../../model/duration.js';
 import { assetPathError } from './naming.js';
 import { idError } from './topic.js';
 

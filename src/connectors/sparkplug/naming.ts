@@ -7,7 +7,7 @@
 //   4. leading '_' / '-' and trailing '_' are trimmed; an empty result becomes "unnamed".
 // Metric names keep their levels: "Node Control/Rebirth" -> "node_control/rebirth",
 // "Motor 1/Temp (°C)" -> "motor_1/temp_c". Empty levels ("a//b") are skipped.
-import { isValidSegment } from '../../model/index.js';
+import { isValidSegment } from '../../model/paths.js';
 
 /** One path segment from free text (see the rule above). */
 export function sanitizeSegment(text: string): string {
