@@ -4,7 +4,7 @@
 //      same broker and the same publisher; both rates and their ratio.
 //  (c) publish -> connector -> bus -> UNS republish -> subscriber latency, p50/p99, at half of (a)'s rate.
 // The publisher (and the latency subscriber) run in a worker thread so they do not share Loom's event loop.
-// Run: node --import tsx bench/mqtt.ts [--seconds 8] [--tags 1000] [--url mqtt://127.0.0.1:1883]
+// Run: node --import tsx bench/mqtt.ts [--seconds 8] [--tags 1000] [--url mqtt://127.0.0.1:1883] [--latency-rate N]
 // Prints one line per figure.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -222,7 +222,7 @@ async function main(): Promise<void> {
     line('(a) bus drops', `${a.dropped}`);
 
     // ---- (c) latency at half of (a)'s Loom rate, through the UNS republish ----
-    const rate = Math.max(100, Math.round(loomRate / 2));
+    const rate = Number(option('latency-rate', '0')) || Math.max(100, Math.round(loomRate / 2));
     const unsPrefix = `${run}/uns/v1`;
     const loomC = await startLoom(dir, 'c', url, `${run}/lat`, tags, unsPrefix);
     const c = await runPublisher({ url, prefix: `${run}/lat`, tags, seconds, rate, startTs: START, latencyFilter: `${unsPrefix}/#` });
