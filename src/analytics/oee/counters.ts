@@ -1,0 +1,76 @@
+// Cumulative counters (PLC piece counters, energy meters) to increments, with rollover and resets.
+
+export interface CounterOptions {
+  /** The value at which the counter wraps to 0 (65536 for a 16-bit counter). Default: inferred as tag max + 1 when `tagMax` is given. */
+  modulus?: number;
+  /** The tag's engineering maximum (TagDefinition.max); the modulus is `tagMax + 1` when `modulus` is not given. */
+  tagMax?: number;
+  /** A drop to at most this value, not explained by a wrap, is a reset: the new value counts. Default 10. */
+  resetBelow?: number;
+}
+
+/** What the counter did, for diagnostics. */
+export interface CounterStats {
+  wraps: number;
+  resets: number;
+  /** Drops that were neither a wrap nor a reset: ignored (re-baselined). */
+  glitches: number;
+}
+
+/**
+ * Turns readings of a cumulative counter into increments. The first reading is the baseline.
+ * A drop is a wrap when `value + modulus - previous` is less than half the modulus, else a reset
+ * when the new value is at most `resetBelow` (the units counted since the reset count), else a
+ * glitch (0, and the new value is the baseline).
+ *
+ * @example
+ * const c = new CounterTracker({ modulus: 65536 });
+ * c.next(65530); c.next(4); // 10 (wrapped)
+ */
+export class CounterTracker {
+  private last: number | undefined;
+  private readonly modulus: number | undefined;
+  private readonly resetBelow: number;
+  readonly stats: CounterStats = { wraps: 0, resets: 0, glitches: 0 };
+
+  constructor(options: CounterOptions = {}) {
+    this.modulus = options.modulus ?? (options.tagMax !== undefined ? options.tagMax + 1 : undefined);
+    this.resetBelow = options.resetBelow ?? 10;
+  }
+
+  /** The increment since the previous reading (0 for the first). */
+  next(value: number): number {
+    if (!Number.isFinite(value)) return 0;
+    const last = this.last;
+    this.last = value;
+    if (last === undefined) return 0;
+    if (value >= last) return value - last;
+    const m = this.modulus;
+    if (m !== undefined && value + m - last < m / 2) {
+      this.stats.wraps++;
+      return value + m - last;
+    }
+    if (value <= this.resetBelow) {
+      this.stats.resets++;
+      return value;
+    }
+    this.stats.glitches++;
+    return 0;
+  }
+
+  /** The last reading, if any. */
+  get value(): number | undefined {
+    return this.last;
+  }
+}
+
+/** Increments of a whole series of readings: `[{ ts, value: delta }]`, the first reading dropped. */
+export function counterDeltas(samples: ReadonlyArray<{ ts: number; value: number }>, options: CounterOptions = {}): Array<{ ts: number; value: number }> {
+  const tracker = new CounterTracker(options);
+  const out: Array<{ ts: number; value: number }> = [];
+  samples.forEach((s, i) => {
+    const d = tracker.next(s.value);
+    if (i > 0) out.push({ ts: s.ts, value: d });
+  });
+  return out;
+}

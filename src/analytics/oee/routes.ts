@@ -1,0 +1,152 @@
+// HTTP API of the OEE: GET /api/v1/oee and GET /api/v1/kpis.
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../api/errors.js';
+import { rangeParams } from '../../api/params.js';
+import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
+import type { Historian } from '../../historian/types.js';
+import type { PlantConfig, TagDefinition } from '../../model/index.js';
+import { groupCells, sumCells, type GroupBy } from './aggregate.js';
+import { computeOeeFromHistory, type HistoryOptions } from './history.js';
+import { oeeReport } from './kpis.js';
+import { shiftPlan, type PlanCalendar } from './plan-calendar.js';
+import type { Cell, ReasonOverride } from './types.js';
+
+/** What the OEE routes read. */
+export interface OeeDeps {
+  historian: Pick<Historian, 'query'>;
+  registry: { all(): readonly TagDefinition[] };
+  plant: PlantConfig;
+  /** Operator reasons (default none). */
+  overrides?: () => readonly ReasonOverride[];
+  /** Ideal cycle times in seconds per product, when no ideal_cycle_time tag gives them. */
+  productPri?: Readonly<Record<string, number>>;
+  /** Planned time of an asset; default: the site's shift calendar (06/14/22 h, 30-min break) in its time zone. */
+  planFor?: (asset: string) => PlanCalendar;
+  /** Further history options (counter modulus, thresholds, start-up window). */
+  history?: Omit<HistoryOptions, 'plan' | 'overrides' | 'productPri'>;
+}
+
+const HOUR = 3_600_000;
+/** Longest range one request may ask for. */
+export const MAX_RANGE_MS = 93 * 24 * HOUR;
+const BY = ['total', 'shift', 'day', 'week', 'order', 'product', 'asset', 'line', 'area', 'site'] as const;
+const STATE_ROLES = new Set(['state', 'good_count']);
+
+/** The machine assets at or under `path` that have a state, running or good-count tag. */
+export function machinesUnder(path: string, tags: readonly TagDefinition[]): string[] {
+  const assets = new Set<string>();
+  for (const t of tags) {
+    if (t.asset !== path && !t.asset.startsWith(`${path}/`)) continue;
+    if ((t.role && STATE_ROLES.has(t.role)) || (t.name === 'running' && t.type === 'boolean')) assets.add(t.asset);
+  }
+  return [...assets].sort();
+}
+
+/** Default planned time: the site's shift calendar in its time zone. */
+export function sitePlanFor(plant: PlantConfig): (asset: string) => PlanCalendar {
+  const cache = new Map<string, PlanCalendar>();
+  return (asset) => {
+    const site = plant.sites.find((s) => asset.startsWith(`${plant.enterprise.id}/${s.id}/`));
+    const tz = site?.timezone ?? 'UTC';
+    let plan = cache.get(tz);
+    if (!plan) cache.set(tz, (plan = shiftPlan(new ShiftCalendar(tz))));
+    return plan;
+  };
+}
+
+interface OeeQuery {
+  asset: string;
+  from?: string;
+  to?: string;
+  by?: GroupBy;
+}
+
+/**
+ * `GET /api/v1/oee` and `GET /api/v1/kpis`. Register inside the API scope:
+ * `await oeeRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant })`.
+ */
+export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<void> {
+  const planFor = deps.planFor ?? sitePlanFor(deps.plant);
+
+  async function cellsFor(asset: string, from: number, to: number): Promise<{ machines: string[]; cells: Cell[] }> {
+    const tags = deps.registry.all();
+    const machines = machinesUnder(asset, tags);
+    if (machines.length === 0) {
+      const known = tags.some((t) => t.asset === asset || t.asset.startsWith(`${asset}/`));
+      throw known
+        ? new ApiError('LOOM_NO_STATE_TAG', `no machine at or under '${asset}' has a state, running or good_count tag`)
+        : new ApiError('LOOM_UNKNOWN_ASSET', `asset '${asset}' is not in the plant model`);
+    }
+    if (to - from > MAX_RANGE_MS) throw new ApiError('LOOM_BAD_REQUEST', `the range is ${Math.round((to - from) / HOUR)} h; at most ${MAX_RANGE_MS / HOUR} h are served`);
+    const cells: Cell[] = [];
+    for (const machine of machines) {
+      try {
+        const result = await computeOeeFromHistory(deps.historian, machine, tags, from, to, {
+          ...deps.history,
+          plan: planFor(machine),
+          overrides: deps.overrides?.() ?? [],
+          productPri: deps.productPri,
+        });
+        cells.push(...result.cells);
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        throw new ApiError('LOOM_QUERY_FAILED', (error as Error).message);
+      }
+    }
+    return { machines, cells };
+  }
+
+  const rangeSchema = {
+    asset: { type: 'string', description: 'Asset path: a machine, or a line, area or site (its machines are summed)' },
+    from: { type: 'string', description: 'ISO 8601 or ms since epoch; default to - 8 h' },
+    to: { type: 'string', description: 'ISO 8601 or ms since epoch; default now' },
+  };
+
+  app.get<{ Querystring: OeeQuery }>(
+    '/api/v1/oee',
+    {
+      schema: {
+        tags: ['analytics'],
+        summary: 'OEE (ISO 22400-2 and Nakajima), time elements, quantities and the loss waterfall of an asset over a range, optionally grouped',
+        querystring: {
+          type: 'object',
+          required: ['asset'],
+          properties: { ...rangeSchema, by: { type: 'string', enum: [...BY], description: 'Group by; default total' } },
+        },
+      },
+    },
+    async (request) => {
+      const { asset } = request.query;
+      const by = request.query.by ?? 'total';
+      const { from, to } = rangeParams(request.query, 8 * HOUR);
+      const { machines, cells } = await cellsFor(asset, from, to);
+      return {
+        asset,
+        from,
+        to,
+        by,
+        machines,
+        total: oeeReport(sumCells(cells)),
+        groups: by === 'total' ? [] : groupCells(cells, by).map((g) => ({ key: g.key, ...oeeReport(g.totals) })),
+      };
+    },
+  );
+
+  app.get<{ Querystring: Omit<OeeQuery, 'by'> }>(
+    '/api/v1/kpis',
+    {
+      schema: {
+        tags: ['analytics'],
+        summary: 'ISO 22400-2 KPIs of an asset over a range: those computed, and those missing with the data each lacks',
+        querystring: { type: 'object', required: ['asset'], properties: rangeSchema },
+      },
+    },
+    async (request) => {
+      const { asset } = request.query;
+      const { from, to } = rangeParams(request.query, 8 * HOUR);
+      const { machines, cells } = await cellsFor(asset, from, to);
+      const report = oeeReport(sumCells(cells));
+      return { asset, from, to, machines, computed: report.kpis, missing: report.missing };
+    },
+  );
+}
