@@ -1,0 +1,91 @@
+// One durable write: COPY the rows into the session's staging table, deduplicate them per (tag, ts)
+// (last write wins), upsert them into the partitioned `raw` table, recompute exactly the 1-minute and
+// 1-hour rollup buckets they touch, and update `latest`, all in one transaction. The write resolves
+// after COMMIT, so a resolved write is durable and its rollups are current.
+
+import type { PoolClient } from 'pg';
+import { CopyIn } from './copy-in.js';
+import { carryRows, combineSql, floorTo, ident, rollupRows, sampleRows } from './pg-sql.js';
+
+const M = 60_000;
+const H = 3_600_000;
+
+export interface MergeResult {
+  rows: number;
+  minuteBuckets: number;
+  hourBuckets: number;
+}
+
+/** `lines` are COPY text lines of (tag, ts, seq, q, num, str); `rows` is their count. */
+export async function mergeBatch(client: PoolClient, schema: string, lines: readonly string[], rows: number): Promise<MergeResult> {
+  const s = ident(schema);
+  await client.query('BEGIN');
+  try {
+    await client.query(new CopyIn('COPY stage (tag, ts, seq, q, num, str) FROM STDIN', lines)).done;
+    // Dedupe in the stage (the later seq wins), then upsert: re-sent samples replace stored ones.
+    await client.query(`INSERT INTO batch SELECT DISTINCT ON (tag, ts) tag, ts, q, num, str FROM stage ORDER BY tag, ts, seq DESC`);
+    if (rows > 1_000) await client.query('ANALYZE batch');
+    await client.query(`INSERT INTO ${s}.raw (tag, ts, q, num, str) SELECT tag, ts, q, num, str FROM batch
+      ON CONFLICT (tag, ts) DO UPDATE SET q = EXCLUDED.q, num = EXCLUDED.num, str = EXCLUDED.str`);
+    const minuteBuckets = await refreshMinutes(client, s, rows > 1_000);
+    const hourBuckets = minuteBuckets > 0 ? await refreshHours(client, s) : 0;
+    await client.query(`INSERT INTO ${s}.latest AS l (tag, ts, q, num, str)
+      SELECT DISTINCT ON (tag) tag, ts, q, num, str FROM batch ORDER BY tag, ts DESC
+      ON CONFLICT (tag) DO UPDATE SET ts = EXCLUDED.ts, q = EXCLUDED.q, num = EXCLUDED.num, str = EXCLUDED.str
+      WHERE EXCLUDED.ts >= l.ts`);
+    await client.query('COMMIT');
+    return { rows, minuteBuckets, hourBuckets };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The last rollup row of `table` strictly before `before` (an SQL expression over `d`), as a carry row. */
+function lastTail(table: string, dirty: string, before: string): string {
+  return carryRows(`(SELECT d.tag, c.tail_ts, c.tail_val, c.tail_good FROM ${dirty} d CROSS JOIN LATERAL (
+    SELECT x.tail_ts, x.tail_val, x.tail_good FROM ${table} x WHERE x.tag = d.tag AND x.bucket < ${before} ORDER BY x.bucket DESC LIMIT 1) c) t`);
+}
+
+/**
+ * Minute buckets to recompute: those holding a written numeric sample, plus for each the next
+ * non-empty minute of the tag (its time-weighted average starts with the carried-in value). They are
+ * rebuilt from `raw`; the carry-in of each is the tail of the last clean minute (or hour) row before
+ * it, and the window in combineSql picks the nearest preceding row, dirty or clean.
+ */
+async function refreshMinutes(client: PoolClient, s: string, analyze: boolean): Promise<number> {
+  await client.query(`INSERT INTO dirty0 SELECT DISTINCT tag, ${floorTo('ts', M)} FROM batch WHERE str IS NULL`);
+  await client.query(`INSERT INTO dirty SELECT tag, bucket FROM dirty0
+    UNION SELECT d.tag, n.bucket FROM dirty0 d CROSS JOIN LATERAL (
+      SELECT m.bucket FROM ${s}.rollup_1m m WHERE m.tag = d.tag AND m.bucket > d.bucket ORDER BY m.bucket LIMIT 1) n`);
+  const stats = await client.query<{ n: string; lo: string | null; hi: string | null }>('SELECT count(*) AS n, min(bucket) AS lo, max(bucket) AS hi FROM dirty');
+  const count = Number(stats.rows[0].n);
+  if (count === 0) return 0;
+  if (analyze) await client.query('ANALYZE dirty');
+  const lo = Number(stats.rows[0].lo);
+  const hi = Number(stats.rows[0].hi);
+  await client.query(`DELETE FROM ${s}.rollup_1m m USING dirty d WHERE m.tag = d.tag AND m.bucket = d.bucket`);
+  const sources = [
+    sampleRows(`(SELECT r.tag, r.ts, r.q, r.num FROM dirty d JOIN ${s}.raw r ON r.tag = d.tag AND r.ts >= d.bucket AND r.ts < d.bucket + ${M}
+      WHERE r.str IS NULL AND r.ts >= ${lo} AND r.ts < ${hi + M}) x`),
+    lastTail(`${s}.rollup_1m`, 'dirty', 'd.bucket'),
+    lastTail(`${s}.rollup_1h`, 'dirty', floorTo('d.bucket', H)),
+  ].join(' UNION ALL ');
+  await client.query(`INSERT INTO ${s}.rollup_1m SELECT c.* FROM (${combineSql(sources, M)}) c
+    WHERE EXISTS (SELECT 1 FROM dirty d WHERE d.tag = c.tag AND d.bucket = c.bucket)`);
+  return count;
+}
+
+/** Hour buckets holding a recomputed minute, rebuilt from the minute rows. */
+async function refreshHours(client: PoolClient, s: string): Promise<number> {
+  const inserted = await client.query(`INSERT INTO dirty_h SELECT DISTINCT tag, ${floorTo('bucket', H)} FROM dirty`);
+  await client.query(`DELETE FROM ${s}.rollup_1h h USING dirty_h d WHERE h.tag = d.tag AND h.bucket = d.bucket`);
+  const sources = [
+    rollupRows(`dirty_h d JOIN ${s}.rollup_1m r ON r.tag = d.tag AND r.bucket >= d.bucket AND r.bucket < d.bucket + ${H}`, M, 'true'),
+    lastTail(`${s}.rollup_1m`, 'dirty_h', 'd.bucket'),
+    lastTail(`${s}.rollup_1h`, 'dirty_h', 'd.bucket'),
+  ].join(' UNION ALL ');
+  await client.query(`INSERT INTO ${s}.rollup_1h SELECT c.* FROM (${combineSql(sources, H)}) c
+    WHERE EXISTS (SELECT 1 FROM dirty_h d WHERE d.tag = c.tag AND d.bucket = c.bucket)`);
+  return inserted.rowCount ?? 0;
+}

@@ -1,0 +1,117 @@
+// Answers one history query from PostgreSQL with the same choices as the DuckDB backend
+// (`../query-runner.ts`): raw samples when they fit `maxPoints`, else buckets of the chosen width,
+// read from the coarsest rollup that tiles them. Every write merges into `raw` and the rollups before
+// it resolves, so there is no landing table to merge here.
+
+import type { Pool } from 'pg';
+import type { WorkerQuery, WorkerQueryResult } from '../protocol.js';
+import { chooseBucketMs, rollupLevel } from '../query-plan.js';
+import { HOUR_MS, MINUTE_MS } from '../schema.js';
+import { carryRows, combineSql, floorTo, ident, rollupRows, sampleRows } from './pg-sql.js';
+
+export async function runPgQuery(pool: Pool, schema: string, q: WorkerQuery): Promise<WorkerQueryResult> {
+  const s = ident(schema);
+  const tag = q.tagId;
+  let bucketMs = q.bucketMs;
+  if (bucketMs === undefined) {
+    // Counting stops after maxPoints + 1 rows: a long range costs no more than a short one.
+    const counted = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${s}.raw WHERE tag = $1 AND ts >= $2 AND ts < $3 LIMIT $4) x`,
+      [tag, q.from, q.to, q.maxPoints + 1],
+    );
+    if (Number(counted.rows[0].n) <= q.maxPoints) return rawAnswer(pool, s, q);
+    bucketMs = chooseBucketMs(q.from, q.to, q.maxPoints);
+  }
+  const from = Math.floor(q.from / bucketMs) * bucketMs;
+  const to = Math.ceil(q.to / bucketMs) * bucketMs;
+  if (q.kind === 'text') return textBuckets(pool, s, q, from, to, bucketMs);
+
+  const level = rollupLevel(bucketMs);
+  const sources: string[] = [];
+  if (level !== null) {
+    const table = level === HOUR_MS ? 'rollup_1h' : 'rollup_1m';
+    sources.push(rollupRows(`${s}.${table} r`, level, `r.tag = ${tag} AND r.bucket >= ${from} AND r.bucket < ${to}`));
+  } else {
+    sources.push(sampleRows(`(SELECT tag, ts, q, num FROM ${s}.raw WHERE tag = ${tag} AND ts >= ${from} AND ts < ${to} AND str IS NULL) x`));
+  }
+  sources.push(carryRows(carryBefore(s, tag, from)));
+  const result = await pool.query<{ bucket: string; value: string | number | null }>(
+    `SELECT bucket, ${aggExpression(q.agg)} AS value FROM (${combineSql(sources.join(' UNION ALL '), bucketMs)}) c ORDER BY bucket`,
+  );
+  return {
+    resolution: level === null ? 'raw' : level === HOUR_MS ? '1h' : '1m',
+    bucketMs,
+    ts: result.rows.map((r) => Number(r.bucket)),
+    values: result.rows.map((r) => (r.value === null ? null : Number(r.value))),
+    quality: null,
+  };
+}
+
+function aggExpression(agg: WorkerQuery['agg']): string {
+  switch (agg) {
+    case 'avg':
+      return 'CASE WHEN n_good > 0 THEN vsum / n_good END';
+    case 'twa':
+      return 'CASE WHEN covered > 0 THEN twa_sum / covered END';
+    case 'min':
+      return 'vmin';
+    case 'max':
+      return 'vmax';
+    case 'first':
+      return 'first_val';
+    case 'last':
+      return 'last_val';
+    case 'count':
+      return 'cnt';
+  }
+}
+
+async function rawAnswer(pool: Pool, s: string, q: WorkerQuery): Promise<WorkerQueryResult> {
+  const result = await pool.query<{ ts: string; q: number; num: number | null; str: string | null }>(
+    `SELECT ts, q, num, str FROM ${s}.raw WHERE tag = $1 AND ts >= $2 AND ts < $3 ORDER BY ts`,
+    [q.tagId, q.from, q.to],
+  );
+  return {
+    resolution: 'raw',
+    bucketMs: null,
+    ts: result.rows.map((r) => Number(r.ts)),
+    values: result.rows.map((r) => (r.str !== null ? r.str : r.num)),
+    quality: result.rows.map((r) => r.q),
+  };
+}
+
+async function textBuckets(pool: Pool, s: string, q: WorkerQuery, from: number, to: number, bucketMs: number): Promise<WorkerQueryResult> {
+  const value =
+    q.agg === 'count'
+      ? 'count(*)'
+      : `(array_agg(str ORDER BY ts ${q.agg === 'first' ? 'ASC' : 'DESC'}) FILTER (WHERE q = 0))[1]`;
+  const result = await pool.query<{ bucket: string; value: string | null }>(
+    `SELECT ${floorTo('ts', bucketMs)} AS bucket, ${value} AS value FROM ${s}.raw
+      WHERE tag = $1 AND ts >= $2 AND ts < $3 GROUP BY 1 ORDER BY 1`,
+    [q.tagId, from, to],
+  );
+  return {
+    resolution: 'raw',
+    bucketMs,
+    ts: result.rows.map((r) => Number(r.bucket)),
+    values: result.rows.map((r) => (r.value === null ? null : q.agg === 'count' ? Number(r.value) : String(r.value))),
+    quality: null,
+  };
+}
+
+/**
+ * The last numeric sample of a tag before `before`, found without scanning history: the raw samples
+ * of that minute, else the tail of the last minute row of that hour, else of the last hour row before.
+ */
+function carryBefore(s: string, tag: number, before: number): string {
+  const minute = Math.floor(before / MINUTE_MS) * MINUTE_MS;
+  const hour = Math.floor(before / HOUR_MS) * HOUR_MS;
+  const parts = [
+    `(SELECT ts AS tail_ts, num AS tail_val, q = 0 AS tail_good FROM ${s}.raw
+      WHERE tag = ${tag} AND ts >= ${minute} AND ts < ${before} AND str IS NULL ORDER BY ts DESC LIMIT 1)`,
+    `(SELECT tail_ts, tail_val, tail_good FROM ${s}.rollup_1m WHERE tag = ${tag} AND bucket >= ${hour} AND bucket < ${minute}
+      ORDER BY bucket DESC LIMIT 1)`,
+    `(SELECT tail_ts, tail_val, tail_good FROM ${s}.rollup_1h WHERE tag = ${tag} AND bucket < ${hour} ORDER BY bucket DESC LIMIT 1)`,
+  ];
+  return `(SELECT ${tag} AS tag, tail_ts, tail_val, tail_good FROM (${parts.join(' UNION ALL ')}) p ORDER BY tail_ts DESC LIMIT 1) carry`;
+}

@@ -1,0 +1,403 @@
+import pg from 'pg';
+import { topicMatches, type Quality, type Sample, type SampleValue, type TagDefinition } from '../../model/index.js';
+import type { HistorianLogger } from '../duckdb-historian.js';
+import { QUALITY_CODES, QUALITY_NAMES, type StoredKind, type WorkerQueryResult } from '../protocol.js';
+import { checkQuery } from '../query-plan.js';
+import type {
+  Historian,
+  HistorianStats,
+  HistoryPoint,
+  HistoryQuery,
+  HistoryResult,
+  LatestValue,
+  RetentionPolicy,
+  WriteReport,
+} from '../types.js';
+import { copyNumber, copyText } from './copy-in.js';
+import { mergeBatch } from './merge.js';
+import { partitionName, Partitions } from './partitions.js';
+import { runPgQuery } from './pg-query.js';
+import { DAY_MS, ident, schemaSql, WRITER_TEMP_SQL } from './pg-sql.js';
+import { chooseLayout, createHypertable, dropChunks, type RawLayout } from './timescale.js';
+
+export interface PostgresHistorianOptions {
+  /** Connection URL, e.g. `postgres://loom@db.plant.local:5432/loom`. */
+  url: string;
+  /** Schema holding the historian's tables (default `loom`); created when missing. */
+  schema?: string;
+  /** Connections for queries, besides the one writer connection (default 4). */
+  queryConnections?: number;
+  /** Most samples one commit holds; under load, waiting writes are grouped up to this (default 50,000). */
+  maxBatchRows?: number;
+  /** Samples accepted but not yet durable before `write` waits (default 1,000,000). */
+  maxPendingSamples?: number;
+  /** Use TimescaleDB hypertables when the extension is available (default true). */
+  timescale?: boolean;
+  /** TimescaleDB only: compress chunks older than this (default 7 days). */
+  compressAfterMs?: number;
+  logger?: HistorianLogger;
+}
+
+interface TagInfo {
+  id: number;
+  path: string;
+  kind: StoredKind;
+}
+
+interface Job {
+  lines: string[];
+  rows: number;
+  days: Set<number>;
+  started: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+const KIND_OF: Record<TagDefinition['type'], StoredKind> = { number: 'number', boolean: 'boolean', string: 'text', json: 'text' };
+/** Lines per COPY data message (about 50-100 KB). */
+const LINES_PER_CHUNK = 2_000;
+
+/**
+ * The scale-out historian: PostgreSQL 15+ via `pg`. Each commit COPYs samples into a staging table
+ * and merges them, deduplicated per (tag, ts), into a table partitioned by day, recomputing the
+ * 1-minute and 1-hour rollup buckets they touch in the same transaction. Same answers as the
+ * embedded DuckDB backend (one conformance suite runs against both).
+ *
+ * @example
+ * const historian = new PostgresHistorian({ url: 'postgres://loom@127.0.0.1:5432/loom' });
+ * await historian.open();
+ * await historian.defineTags(registry.all());
+ * bus.subscribe('#', (samples) => historian.write(samples), { name: 'historian', maxBatch: 5000 });
+ */
+export class PostgresHistorian implements Historian {
+  private pool?: pg.Pool;
+  private writer?: pg.PoolClient;
+  private failure?: Error;
+  private layout: RawLayout = 'partitioned';
+  private readonly schema: string;
+  private readonly partitions: Partitions;
+  private readonly byPath = new Map<string, TagInfo>();
+  private readonly latestById = new Map<number, Sample>();
+  private readonly writeListeners: Array<(report: WriteReport) => void> = [];
+  private queue: Job[] = [];
+  private draining = false;
+  /** Serialises commits, retention and close on the writer connection. */
+  private chain: Promise<void> = Promise.resolve();
+  private roomWaiters: Array<() => void> = [];
+  private seq = 0;
+  private pending = 0;
+  private written = 0;
+  private readonly maxPending: number;
+  private readonly maxBatchRows: number;
+
+  constructor(private readonly options: PostgresHistorianOptions) {
+    this.schema = options.schema ?? 'loom';
+    this.partitions = new Partitions(this.schema);
+    this.maxPending = options.maxPendingSamples ?? 1_000_000;
+    this.maxBatchRows = options.maxBatchRows ?? 50_000;
+  }
+
+  async open(): Promise<void> {
+    if (this.pool) throw new Error('historian is already open');
+    const pool = new pg.Pool({ connectionString: this.options.url, max: (this.options.queryConnections ?? 4) + 1, application_name: 'loom-historian' });
+    pool.on('error', (error) => this.options.logger?.warn(`historian: idle PostgreSQL connection failed: ${error.message}`));
+    let writer: pg.PoolClient | undefined;
+    try {
+      writer = await pool.connect();
+      this.layout = await chooseLayout(writer, this.schema, this.options.timescale ?? true);
+      if (this.layout === 'hypertable') {
+        await createHypertable(writer, this.schema, this.options.compressAfterMs ?? 7 * DAY_MS);
+        this.options.logger?.info(`historian: TimescaleDB hypertable for ${this.schema}.raw`);
+      }
+      await writer.query(schemaSql(this.schema));
+      await writer.query(WRITER_TEMP_SQL);
+      if (this.layout === 'partitioned') await this.partitions.load(writer);
+      const s = ident(this.schema);
+      const tags = await writer.query<{ id: number; path: string; kind: StoredKind }>(`SELECT id, path, kind FROM ${s}.tags`);
+      for (const tag of tags.rows) this.remember(tag);
+      const latest = await writer.query<{ tag: number; ts: string; q: number; num: number | null; str: string | null }>(
+        `SELECT tag, ts, q, num, str FROM ${s}.latest`,
+      );
+      this.latestById.clear();
+      const byId = new Map([...this.byPath.values()].map((t) => [t.id, t]));
+      for (const row of latest.rows) {
+        const info = byId.get(row.tag);
+        if (info) this.latestById.set(row.tag, { tag: info.path, ts: Number(row.ts), value: fromStored(info.kind, row.num, row.str), quality: QUALITY_NAMES[row.q] ?? 'bad' });
+      }
+    } catch (error) {
+      writer?.release(true);
+      await pool.end().catch(() => undefined);
+      throw new Error(`cannot open PostgreSQL historian at ${redact(this.options.url)} (schema '${this.schema}'): ${(error as Error).message}`);
+    }
+    this.pool = pool;
+    this.writer = writer;
+    this.failure = undefined;
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    if (!pool) return;
+    try {
+      await this.flush();
+    } finally {
+      this.failure = new Error('historian is closed');
+      this.writer?.release();
+      this.writer = undefined;
+      this.pool = undefined;
+      await pool.end();
+    }
+  }
+
+  async defineTags(tags: ReadonlyArray<TagDefinition & { id: number }>): Promise<void> {
+    const { pool } = this.ready();
+    if (tags.length === 0) return;
+    const s = ident(this.schema);
+    const paths = tags.map((t) => t.path);
+    await pool.query(
+      `INSERT INTO ${s}.tags (path, kind) SELECT * FROM unnest($1::text[], $2::text[])
+        ON CONFLICT (path) DO UPDATE SET kind = EXCLUDED.kind WHERE ${s}.tags.kind <> EXCLUDED.kind`,
+      [paths, tags.map((t) => KIND_OF[t.type])],
+    );
+    const stored = await pool.query<{ id: number; path: string; kind: StoredKind }>(`SELECT id, path, kind FROM ${s}.tags WHERE path = ANY($1::text[])`, [paths]);
+    for (const tag of stored.rows) this.remember(tag);
+  }
+
+  async write(samples: readonly Sample[]): Promise<void> {
+    this.ready();
+    if (samples.length === 0) return;
+    let unknown = 0;
+    let firstUnknown: string | undefined;
+    const lines: string[] = [];
+    const days = new Set<number>();
+    let chunk = '';
+    let inChunk = 0;
+    let rows = 0;
+    for (const sample of samples) {
+      const info = this.byPath.get(sample.tag);
+      if (!info) {
+        unknown++;
+        firstUnknown ??= sample.tag;
+        continue;
+      }
+      const ts = Math.trunc(sample.ts);
+      const value = sample.value;
+      const q = QUALITY_CODES[sample.quality] ?? QUALITY_CODES.bad;
+      const num = typeof value === 'number' ? copyNumber(value) : typeof value === 'boolean' ? (value ? '1' : '0') : '\\N';
+      const str = typeof value === 'number' || typeof value === 'boolean' ? '\\N' : copyText(typeof value === 'string' ? value : JSON.stringify(value));
+      chunk += `${info.id}\t${ts}\t${this.seq++}\t${q}\t${num}\t${str}\n`;
+      if (++inChunk === LINES_PER_CHUNK) {
+        lines.push(chunk);
+        chunk = '';
+        inChunk = 0;
+      }
+      days.add(Math.floor(ts / DAY_MS) * DAY_MS);
+      const last = this.latestById.get(info.id);
+      if (last === undefined || ts >= last.ts) this.latestById.set(info.id, sample);
+      rows++;
+    }
+    if (chunk) lines.push(chunk);
+    if (rows > 0) {
+      while (this.pending > 0 && this.pending + rows > this.maxPending) {
+        await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+        this.ready();
+      }
+      const durable = new Promise<void>((resolve, reject) => {
+        this.queue.push({ lines, rows, days, started: performance.now(), resolve, reject });
+      });
+      this.pending += rows;
+      this.scheduleDrain();
+      await durable;
+    }
+    if (unknown > 0) {
+      throw new Error(`${unknown} sample(s) of undefined tags were not stored (first: '${firstUnknown}'); define the tags first`);
+    }
+  }
+
+  async flush(): Promise<void> {
+    while (this.draining || this.queue.length > 0) await this.exclusive(async () => undefined);
+  }
+
+  async query(query: HistoryQuery): Promise<HistoryResult> {
+    const { pool } = this.ready();
+    const info = this.byPath.get(query.tag);
+    if (!info) throw new Error(`unknown tag '${query.tag}': the historian has no such tag`);
+    const checked = checkQuery(query, info.kind);
+    const answer = await runPgQuery(pool, this.schema, { ...checked, tagId: info.id, kind: info.kind });
+    return toResult(query, info.kind, checked.agg, answer);
+  }
+
+  latest(pattern?: string): LatestValue[] {
+    const values: LatestValue[] = [];
+    for (const sample of this.latestById.values()) {
+      if (pattern !== undefined && !topicMatches(pattern, sample.tag)) continue;
+      values.push({ tag: sample.tag, ts: sample.ts, value: sample.value, quality: sample.quality as Quality });
+    }
+    return values;
+  }
+
+  /**
+   * Raw samples: whole partitions (days) that end before the cut are dropped, the rest of the cut
+   * is deleted from the one partition it falls in. Rollups: rows whose bucket ended before their cut.
+   */
+  async applyRetention(policy: RetentionPolicy, now = Date.now()): Promise<{ raw: number; minute: number; hour: number }> {
+    this.ready();
+    return this.exclusive(async () => {
+      const writer = this.writer!;
+      const s = ident(this.schema);
+      const rawCut = Math.floor(now - policy.rawMs);
+      let raw = 0;
+      if (this.layout === 'hypertable') {
+        raw += await dropChunks(writer, this.schema, rawCut);
+      } else {
+        for (const day of this.partitions.before(rawCut)) {
+          const table = `${s}.${ident(partitionName(day))}`;
+          const counted = await writer.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+          await writer.query(`DROP TABLE ${table}`);
+          this.partitions.forget(day);
+          raw += Number(counted.rows[0].n);
+        }
+      }
+      raw += (await writer.query(`DELETE FROM ${s}.raw WHERE ts < $1`, [rawCut])).rowCount ?? 0;
+      const minute = (await writer.query(`DELETE FROM ${s}.rollup_1m WHERE bucket + 60000 <= $1`, [Math.floor(now - policy.minuteMs)])).rowCount ?? 0;
+      const hour = (await writer.query(`DELETE FROM ${s}.rollup_1h WHERE bucket + 3600000 <= $1`, [Math.floor(now - policy.hourMs)])).rowCount ?? 0;
+      return { raw, minute, hour };
+    });
+  }
+
+  async stats(): Promise<HistorianStats> {
+    const { pool } = this.ready();
+    const s = ident(this.schema);
+    const size =
+      this.layout === 'hypertable'
+        ? `(SELECT hypertable_size('${s}.raw'::regclass)) + (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname <> 'raw')`
+        : `(SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm'))`;
+    const result = await pool.query<{ raw: string; minute: string; hour: string; bytes: string }>(
+      `SELECT (SELECT count(*) FROM ${s}.raw) AS raw, (SELECT count(*) FROM ${s}.rollup_1m) AS minute,
+        (SELECT count(*) FROM ${s}.rollup_1h) AS hour, ${size} AS bytes`,
+      [this.schema],
+    );
+    const row = result.rows[0];
+    const rawRows = Number(row.raw);
+    const bytes = Number(row.bytes);
+    return {
+      tags: this.byPath.size,
+      rawRows,
+      minuteRows: Number(row.minute),
+      hourRows: Number(row.hour),
+      bytes,
+      bytesPerSample: rawRows > 0 ? bytes / rawRows : null,
+      pendingSamples: this.pending,
+      samplesWritten: this.written,
+    };
+  }
+
+  onWrite(listener: (report: WriteReport) => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  /** Whether `raw` is natively partitioned or a TimescaleDB hypertable (known after open). */
+  get rawLayout(): RawLayout {
+    return this.layout;
+  }
+
+  private remember(tag: { id: number; path: string; kind: StoredKind }): void {
+    this.byPath.set(tag.path, { id: tag.id, path: tag.path, kind: tag.kind });
+  }
+
+  private ready(): { pool: pg.Pool; writer: pg.PoolClient } {
+    if (this.failure) throw this.failure;
+    if (!this.pool || !this.writer) throw new Error('historian is not open: call open() first');
+    return { pool: this.pool, writer: this.writer };
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    void this.exclusive(() => this.drain());
+  }
+
+  /** Commits waiting writes, grouped up to maxBatchRows per transaction, until none wait. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const jobs: Job[] = [];
+        let rows = 0;
+        while (this.queue.length > 0 && (jobs.length === 0 || rows + this.queue[0].rows <= this.maxBatchRows)) {
+          const job = this.queue.shift()!;
+          jobs.push(job);
+          rows += job.rows;
+        }
+        try {
+          const writer = this.writer;
+          if (!writer) throw this.failure ?? new Error('historian is not open');
+          if (this.layout === 'partitioned') await this.partitions.ensure(writer, jobs.flatMap((j) => [...j.days]));
+          await mergeBatch(writer, this.schema, jobs.flatMap((j) => j.lines), rows);
+          const now = performance.now();
+          this.written += rows;
+          this.settle(rows);
+          for (const job of jobs) job.resolve();
+          const report: WriteReport = { rows, latencyMs: now - Math.min(...jobs.map((j) => j.started)) };
+          for (const listener of this.writeListeners) listener(report);
+        } catch (error) {
+          this.settle(rows);
+          const failed = new Error(`historian write failed: ${(error as Error).message}`);
+          this.options.logger?.error(failed.message);
+          for (const job of jobs) job.reject(failed);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private settle(rows: number): void {
+    this.pending -= rows;
+    if (this.roomWaiters.length > 0 && this.pending < this.maxPending) {
+      const waiters = this.roomWaiters;
+      this.roomWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+}
+
+/** Same mapping as the DuckDB backend: booleans come back as booleans where the aggregate keeps the type. */
+function toResult(query: HistoryQuery, kind: StoredKind, agg: HistoryResult['agg'], answer: WorkerQueryResult): HistoryResult {
+  const bucketed = answer.bucketMs !== null;
+  const keepsType = !bucketed || agg === 'first' || agg === 'last' || agg === 'min' || agg === 'max';
+  const points: HistoryPoint[] = answer.ts.map((ts, i) => {
+    const raw = answer.values[i];
+    const value: SampleValue | null = kind === 'boolean' && keepsType && typeof raw === 'number' ? raw !== 0 : raw;
+    const point: HistoryPoint = { ts, value };
+    if (answer.quality) point.quality = QUALITY_NAMES[answer.quality[i]] ?? 'bad';
+    return point;
+  });
+  return { tag: query.tag, from: query.from, to: query.to, resolution: answer.resolution, bucketMs: answer.bucketMs, agg: bucketed ? agg : null, points };
+}
+
+function fromStored(kind: StoredKind, num: number | null, str: string | null): SampleValue {
+  if (kind === 'text') return str ?? '';
+  if (kind === 'boolean') return num !== 0;
+  return num ?? Number.NaN;
+}
+
+/** The URL without its password, for error messages. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
