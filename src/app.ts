@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { TagRegistry, declaredTags, loadConfigFile, loadDemoConfig, type LoadedConfig, type LoomConfig, type Sample } from './model/index.js';
+import { TagRegistry, declaredTags, loadConfigFile, loadDemoConfig, type LoadedConfig, type LoomConfig, type Sample, type TagDefinition } from './model/index.js';
 import { Bus } from './bus/index.js';
 import { DeadLetterStore, Ingest } from './ingest/index.js';
 import { DuckDbHistorian } from './historian/index.js';
@@ -49,8 +49,12 @@ export interface RunningLoom {
   close(): Promise<void>;
 }
 
-/** How many historian batches may be in flight (written but not yet durable) before the bus waits. */
-const HISTORIAN_IN_FLIGHT = 16;
+/**
+ * How many samples may be in flight (handed to the historian, not yet durable) before the bus waits.
+ * Counted in samples, not batches: protocol connectors deliver many small batches, which the historian
+ * merges into one commit, so a batch count would throttle them to a few batches per commit.
+ */
+const HISTORIAN_IN_FLIGHT_SAMPLES = 80_000;
 
 /** The storage and data path every Loom command needs: registry, bus, ingest, dead letters, historian. */
 export interface LoomCore {
@@ -97,8 +101,20 @@ export async function openCore(loaded: LoadedConfig, options: Pick<StartLoomOpti
     await deadLetters.close();
     throw new Error(`cannot open the historian at ${historianPath}: ${(error as Error).message}` + (/lock/i.test(String(error)) ? ' (is another Loom using this data folder? stop it or pass --data)' : ''));
   }
-  registry.onAdd((tag) => void historian.defineTags([tag]));
-  const historianSubscription = subscribeHistorian(bus, historian, logger);
+  // Tags registered at run time (auto-created MQTT topics, Sparkplug births) are defined in the
+  // historian before any sample of theirs is written: the historian subscriber awaits `tagsDefined`.
+  let tagsDefined: Promise<void> = Promise.resolve();
+  let undefinedTags: Array<TagDefinition & { id: number }> = [];
+  registry.onAdd((tag) => {
+    undefinedTags.push(tag);
+    if (undefinedTags.length > 1) return;
+    tagsDefined = tagsDefined.then(async () => {
+      const batch = undefinedTags;
+      undefinedTags = [];
+      await historian.defineTags(batch).catch((error) => logger.error({ err: error }, 'defining tags in the historian failed'));
+    });
+  });
+  const historianSubscription = subscribeHistorian(bus, historian, logger, () => tagsDefined);
 
   return {
     config,
@@ -211,15 +227,21 @@ function resolveDataDir(dir: string, baseDir: string): string {
  * durable, and the subscriber only waits when too many batches are in flight, which is what pushes back
  * on the bus (its queue fills, producers that can wait are held at `waitForRoom`).
  */
-function subscribeHistorian(bus: Bus<Sample>, historian: Historian, logger: Logger) {
+function subscribeHistorian(bus: Bus<Sample>, historian: Historian, logger: Logger, tagsDefined: () => Promise<void>) {
   const inFlight = new Set<Promise<void>>();
+  let inFlightSamples = 0;
   const subscription = bus.subscribe(
     '#',
     async (samples) => {
+      await tagsDefined();
       const write = historian.write(samples).catch((error) => logger.error({ err: error, samples: samples.length }, 'historian write failed'));
       inFlight.add(write);
-      void write.finally(() => inFlight.delete(write));
-      if (inFlight.size >= HISTORIAN_IN_FLIGHT) await Promise.race(inFlight);
+      inFlightSamples += samples.length;
+      void write.finally(() => {
+        inFlight.delete(write);
+        inFlightSamples -= samples.length;
+      });
+      while (inFlightSamples >= HISTORIAN_IN_FLIGHT_SAMPLES) await Promise.race(inFlight);
     },
     { name: 'historian', maxBatch: 5_000 },
   );

@@ -72,6 +72,20 @@ describe('HTTP API', () => {
     assert.deepEqual(avg.body.points.map((p: { value: number }) => p.value), [129.5, 189.5]);
   });
 
+  test('a tag registered at run time is stored from its first sample on (no define race)', async () => {
+    for (let i = 0; i < 20; i++) {
+      const path = `${PRESS}/runtime-${i}`;
+      loom.registry.upsert({ path, asset: PRESS, name: `runtime-${i}`, type: 'number', source: 'test' });
+      assert.deepEqual(await post([{ tag: path, ts: t0 + i, value: i }]), { accepted: 1, rejected: 0 });
+    }
+    await loom.bus.idle();
+    await loom.historian.flush();
+    for (let i = 0; i < 20; i++) {
+      const { body } = await get(`/api/v1/history?tag=${PRESS}/runtime-${i}&from=${t0}&to=${t0 + 60_000}`);
+      assert.deepEqual(body.points.map((p: { value: number }) => p.value), [i], `runtime-${i}`);
+    }
+  });
+
   test('bad history requests get a 400 or 404 with a code, a message and a hint', async () => {
     const cases: Array<[string, number, string]> = [
       [`/api/v1/history?tag=${PRESS}/nope`, 404, 'LOOM_UNKNOWN_TAG'],
