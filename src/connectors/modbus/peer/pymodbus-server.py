@@ -51,4 +51,5 @@ store = ModbusSlaveContext(
     zero_mode=True,
 )
 context = ModbusServerContext(slaves={unit: store}, single=False)
-StartTcpServer(context=context, address=("127.0.0.1", port))
+# allow_reuse_address: a restart on the same port must not wait for TIME_WAIT to clear.
+StartTcpServer(context=context, address=("127.0.0.1", port), allow_reuse_address=True)
