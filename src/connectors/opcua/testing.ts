@@ -3,16 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { setErrorLogger, setWarningLogger } from 'node-opcua';
 import { TagRegistry } from '../../model/index.js';
 import type { ConnectorContext, RawSample } from '../types.js';
 
-/** Silences node-opcua's console warnings (or sends them to `sink`). */
-export function quietOpcUa(sink: (message: string) => void = () => undefined): void {
-  const log = (...args: unknown[]) => sink(args.map(String).join(' '));
-  setWarningLogger(log);
-  setErrorLogger(log);
-}
+export { quietOpcUa } from './logging.js';
 
 /** A connector context that records every published sample. */
 export function recordingContext(): { context: ConnectorContext; samples: RawSample[] } {
