@@ -13,3 +13,4 @@ export type {
 export { AGGREGATES } from './types.js';
 export { DuckDbHistorian, type DuckDbHistorianOptions, type HistorianLogger } from './duckdb-historian.js';
 export { DEFAULT_MAX_POINTS, MAX_BUCKETS } from './query-plan.js';
+export { PostgresHistorian, type PostgresHistorianOptions } from './postgres/postgres-historian.js';

@@ -264,6 +264,31 @@ export function historianConformance(name: string, makeHistorian: MakeHistorian)
       assert.equal((await h.stats()).rawRows, truth.size + other.size, 'one row per (tag, ts)');
     });
 
+    it('stays exact over many small writes of late, re-sent and out-of-order samples across hour boundaries', async () => {
+      const { h } = await open();
+      const next = random(7);
+      const truth = new Map<number, RefSample>();
+      // 30 writes, each scattering samples over 6 hours (so consecutive minutes and hours turn dirty
+      // together), some re-sending stored times with new values or qualities; flush now and then.
+      const times: number[] = [];
+      for (let w = 0; w < 30; w++) {
+        const batch: Sample[] = [];
+        for (let i = 0; i < 40; i++) {
+          const resend = times.length > 0 && next() < 0.2;
+          const ts = resend ? times[Math.floor(next() * times.length)] : T0 + Math.floor(next() * 6 * 3_600) * S;
+          if (!resend) times.push(ts);
+          const quality: Quality = next() > 0.15 ? 'good' : 'bad';
+          batch.push(s(TEMP, ts, Math.round(next() * 10_000) / 100, quality));
+        }
+        await h.write(batch);
+        for (const x of batch) truth.set(x.ts, { ts: x.ts, value: x.value as number, good: x.quality === 'good' });
+        if (w % 7 === 3) await h.flush();
+      }
+      await h.flush();
+      await expectReference(h, TEMP, truth.values(), 'scattered', [M, 10 * M, H, 3 * H], T0, T0 + 6 * H, ['twa', 'count', 'avg', 'first', 'last', 'min', 'max']);
+      assert.equal((await h.stats()).rawRows, truth.size);
+    });
+
     it('chooses raw samples when they fit maxPoints, else nice buckets from the fitting rollup', async () => {
       const { h } = await open();
       const samples: Sample[] = [];

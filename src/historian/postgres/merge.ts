@@ -50,8 +50,10 @@ function lastTail(table: string, dirty: string, before: string): string {
 /**
  * Minute buckets to recompute: those holding a written numeric sample, plus for each the next
  * non-empty minute of the tag (its time-weighted average starts with the carried-in value). They are
- * rebuilt from `raw`; the carry-in of each is the tail of the last clean minute (or hour) row before
- * it, and the window in combineSql picks the nearest preceding row, dirty or clean.
+ * rebuilt from `raw`; the carry-in of each is the tail of the last clean minute row before it, and
+ * the window in combineSql picks the nearest preceding row, dirty or clean. A carry row must never
+ * lie inside a dirty bucket: at an equal time it sorts before the sample and takes over its lag, so
+ * the bucket would lose its carried-in head (the conformance suite caught exactly that).
  */
 async function refreshMinutes(client: PoolClient, s: string, analyze: boolean): Promise<number> {
   await client.query(`INSERT INTO dirty0 SELECT DISTINCT tag, ${floorTo('ts', M)} FROM batch WHERE str IS NULL`);
@@ -69,7 +71,8 @@ async function refreshMinutes(client: PoolClient, s: string, analyze: boolean): 
     sampleRows(`(SELECT r.tag, r.ts, r.q, r.num FROM dirty d JOIN ${s}.raw r ON r.tag = d.tag AND r.ts >= d.bucket AND r.ts < d.bucket + ${M}
       WHERE r.str IS NULL AND r.ts >= ${lo} AND r.ts < ${hi + M}) x`),
     lastTail(`${s}.rollup_1m`, 'dirty', 'd.bucket'),
-    lastTail(`${s}.rollup_1h`, 'dirty', floorTo('d.bucket', H)),
+    // Hour rows are not recomputed yet: only those wholly before a tag's first dirty minute are current.
+    lastTail(`${s}.rollup_1h`, '(SELECT tag, min(bucket) AS bucket FROM dirty GROUP BY tag)', floorTo('d.bucket', H)),
   ].join(' UNION ALL ');
   await client.query(`INSERT INTO ${s}.rollup_1m SELECT c.* FROM (${combineSql(sources, M)}) c
     WHERE EXISTS (SELECT 1 FROM dirty d WHERE d.tag = c.tag AND d.bucket = c.bucket)`);
@@ -82,7 +85,8 @@ async function refreshHours(client: PoolClient, s: string): Promise<number> {
   await client.query(`DELETE FROM ${s}.rollup_1h h USING dirty_h d WHERE h.tag = d.tag AND h.bucket = d.bucket`);
   const sources = [
     rollupRows(`dirty_h d JOIN ${s}.rollup_1m r ON r.tag = d.tag AND r.bucket >= d.bucket AND r.bucket < d.bucket + ${H}`, M, 'true'),
-    lastTail(`${s}.rollup_1m`, 'dirty_h', 'd.bucket'),
+    // Tails of clean hour rows only (the dirty ones are deleted): a minute row's tail could lie
+    // inside a dirty hour's minute rows and cut their durations short.
     lastTail(`${s}.rollup_1h`, 'dirty_h', 'd.bucket'),
   ].join(' UNION ALL ');
   await client.query(`INSERT INTO ${s}.rollup_1h SELECT c.* FROM (${combineSql(sources, H)}) c
