@@ -1,0 +1,136 @@
+// The HTTP routes through Fastify inject(), with the API's error handler (as src/api/server.ts has it)
+// and a FAKE in-memory historian.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ApiError } from '../../api/errors.js';
+import { onePlant } from '../../connectors/simulator/testing.js';
+import type { Historian } from '../../historian/types.js';
+import { oeeRoutes, type OeeDeps } from './routes.js';
+import { FakeHistorian, machineTags, Script } from './testing.js';
+import type { TagDefinition } from '../../model/index.js';
+
+const LINE = 'test/site/area/line';
+const M1 = `${LINE}/m-1`;
+const M2 = `${LINE}/m-2`;
+const MIN = 60_000;
+
+function streams(): Script[] {
+  const m1 = new Script(M1)
+    .product('05:00', 'p60', 60)
+    .order('05:00', 'JO-1')
+    .counts('05:00', 1000, 50)
+    .state('06:00', 'running')
+    .state('09:00', 'minor_stop')
+    .counts('09:00', 1170, 55)
+    .state('09:10', 'running')
+    .state('09:45', 'planned_break')
+    .state('10:15', 'running')
+    .state('12:00', 'breakdown')
+    .counts('12:00', 1300, 58)
+    .state('13:00', 'running')
+    .counts('14:00', 1360, 60)
+    .order('14:00', 'JO-2')
+    .counts('22:00', 1810, 60);
+  const m2 = new Script(M2).product('05:00', 'p30', 30).counts('06:00', 0, 0).state('06:00', 'running').state('08:00', 'starved').counts('08:00', 180, 20);
+  return [m1, m2];
+}
+
+async function server(overrides: Partial<OeeDeps> = {}): Promise<FastifyInstance> {
+  const app = Fastify({ ajv: { customOptions: { coerceTypes: true, removeAdditional: false } } });
+  app.setErrorHandler((error: Error & { validation?: unknown; statusCode?: number }, _request, reply) => {
+    if (error instanceof ApiError) return reply.status(error.status).send({ error: { code: error.code, message: error.message, hint: error.hint } });
+    if (error.validation || (error.statusCode && error.statusCode < 500)) return reply.status(400).send({ error: { code: 'LOOM_BAD_REQUEST', message: error.message } });
+    return reply.status(500).send({ error: { code: 'LOOM_INTERNAL', message: error.message } });
+  });
+  const tags: TagDefinition[] = [...machineTags(M1), ...machineTags(M2), { path: `${LINE}/speed`, asset: LINE, name: 'speed', type: 'number', role: 'process' }];
+  const samples = streams().flatMap((s) => s.samples);
+  await oeeRoutes(app, { historian: new FakeHistorian(samples), registry: { all: () => tags }, plant: onePlant('UTC', ['press', 'press']), ...overrides });
+  return app;
+}
+
+const range = 'from=2026-11-26T06:00:00Z&to=2026-11-26T14:00:00Z';
+
+test('GET /api/v1/oee: both conventions, time elements, quantities, waterfall of a machine', async () => {
+  const app = await server();
+  const res = await app.inject({ url: `/api/v1/oee?asset=${M1}&${range}` });
+  assert.equal(res.statusCode, 200);
+  const body = res.json();
+  assert.equal(body.by, 'total');
+  assert.deepEqual(body.machines, [M1]);
+  const t = body.total;
+  assert.equal(t.timeElements.PBT, 450 * MIN);
+  assert.equal(t.timeElements.APT, 380 * MIN);
+  assert.ok(Math.abs(t.iso.oee - 0.8) < 1e-12 && Math.abs(t.nakajima.oee - 0.8) < 1e-12);
+  assert.ok(Math.abs(t.iso.availability - 380 / 450) < 1e-12);
+  assert.ok(Math.abs(t.nakajima.availability - 390 / 450) < 1e-12);
+  assert.deepEqual([t.quantities.GQ, t.quantities.SQ, t.quantities.PQ], [360, 10, 370]);
+  assert.equal(t.waterfall.steps.find((s: { loss: string }) => s.loss === 'breakdowns').ms, 60 * MIN);
+  assert.deepEqual(body.groups, []);
+  await app.close();
+});
+
+test('GET /api/v1/oee of a line, by shift and by order; sums machines before ratios', async () => {
+  const app = await server();
+  const line = (await app.inject({ url: `/api/v1/oee?asset=${LINE}&from=2026-11-26T06:00:00Z&to=2026-11-26T22:00:00Z&by=shift` })).json();
+  assert.deepEqual(line.machines, [M1, M2]);
+  assert.deepEqual(line.groups.map((g: { key: string }) => g.key), ['2026-11-26 early', '2026-11-26 late']);
+  const early = line.groups[0];
+  assert.equal(early.timeElements.PBT, 2 * 450 * MIN);
+  const byOrder = (await app.inject({ url: `/api/v1/oee?asset=${M1}&from=2026-11-26T06:00:00Z&to=2026-11-26T22:00:00Z&by=order` })).json();
+  assert.deepEqual(byOrder.groups.map((g: { key: string }) => g.key), ['JO-1', 'JO-2']);
+  assert.equal(byOrder.groups[1].quantities.GQ, 450);
+  await app.close();
+});
+
+test('GET /api/v1/kpis lists computed KPIs and the missing ones with what each lacks', async () => {
+  const app = await server();
+  const body = (await app.inject({ url: `/api/v1/kpis?asset=${M1}&${range}` })).json();
+  const computed = Object.fromEntries(body.computed.map((k: { id: string; value: number }) => [k.id, k.value]));
+  for (const id of ['allocation_efficiency', 'utilization_efficiency', 'technical_efficiency', 'setup_rate', 'throughput_rate', 'scrap_ratio', 'first_pass_yield', 'mtbf', 'mttr', 'corrective_maintenance_ratio', 'equipment_load_ratio']) {
+    assert.ok(id in computed, `${id} computed`);
+  }
+  assert.ok(Math.abs(computed.throughput_rate - 370 / 8) < 1e-9, 'PQ per hour of order time');
+  const missing = Object.fromEntries(body.missing.map((k: { id: string; lacks: string }) => [k.id, k.lacks]));
+  assert.match(missing.worker_efficiency, /APWT/);
+  assert.match(missing.rework_ratio, /rework_count/);
+  assert.match(missing.comprehensive_energy_consumption, /energy/);
+  assert.match(missing.process_capability, /SPC/);
+  await app.close();
+});
+
+test('errors: unknown asset, asset without state, bad group, bad range, too long, historian failure', async () => {
+  const app = await server();
+  const code = async (url: string) => {
+    const res = await app.inject({ url });
+    return [res.statusCode, res.json().error?.code];
+  };
+  assert.deepEqual(await code(`/api/v1/oee?asset=nope/x&${range}`), [404, 'LOOM_UNKNOWN_ASSET']);
+  assert.deepEqual(await code(`/api/v1/kpis?asset=${LINE}/m-9&${range}`), [404, 'LOOM_UNKNOWN_ASSET']);
+  assert.deepEqual(await code(`/api/v1/oee?asset=${M1}&${range}&by=month`), [400, 'LOOM_BAD_REQUEST']);
+  assert.deepEqual(await code(`/api/v1/oee?asset=${M1}`), [200, undefined]);
+  assert.deepEqual(await code(`/api/v1/oee?${range}`), [400, 'LOOM_BAD_REQUEST']);
+  assert.deepEqual(await code(`/api/v1/oee?asset=${M1}&from=2026-11-26T14:00:00Z&to=2026-11-26T06:00:00Z`), [400, 'LOOM_BAD_RANGE']);
+  assert.deepEqual(await code(`/api/v1/oee?asset=${M1}&from=2026-01-01T00:00:00Z&to=2026-11-26T06:00:00Z`), [400, 'LOOM_BAD_REQUEST']);
+  await app.close();
+
+  const noState = await server({ registry: { all: () => [{ path: `${LINE}/speed`, asset: LINE, name: 'speed', type: 'number', role: 'process' }] } });
+  assert.equal((await noState.inject({ url: `/api/v1/oee?asset=${LINE}&${range}` })).json().error.code, 'LOOM_NO_STATE_TAG');
+  await noState.close();
+
+  const failing: Pick<Historian, 'query'> = { query: async () => Promise.reject(new Error('disk on fire')) };
+  const broken = await server({ historian: failing });
+  const res = await broken.inject({ url: `/api/v1/oee?asset=${M1}&${range}` });
+  assert.deepEqual([res.statusCode, res.json().error.code, res.json().error.message], [400, 'LOOM_QUERY_FAILED', 'disk on fire']);
+  await broken.close();
+});
+
+test('a historian that answers buckets for big ranges is asked again in smaller raw windows', async () => {
+  const samples = streams().flatMap((s) => s.samples);
+  const small = new FakeHistorian(samples, 3);
+  const app = await server({ historian: small });
+  const body = (await app.inject({ url: `/api/v1/oee?asset=${M1}&${range}` })).json();
+  assert.ok(Math.abs(body.total.iso.oee - 0.8) < 1e-12);
+  assert.ok(small.queries.length > 20, `${small.queries.length} queries`);
+  await app.close();
+});
