@@ -58,14 +58,16 @@ export interface Violation {
 
 type Detector = (z: readonly number[], values: readonly number[], i: number) => number[] | undefined;
 
-/** k of the last m points (ending at i, which must be one of them) beyond `sigmas` on the same side. */
+/**
+ * k of the last m points (ending at i, which must be one of them) beyond `sigmas` on the same side.
+ * At the start of a series the window is shorter: 2 points beyond 2 sigma at points 0 and 1 signal.
+ */
 function kOfM(k: number, m: number, sigmas: number): Detector {
   return (z, _values, i) => {
-    if (i < m - 1) return undefined;
     for (const side of [1, -1]) {
       if (side * z[i] <= sigmas) continue;
       const hits: number[] = [];
-      for (let j = i - m + 1; j <= i; j++) if (side * z[j] > sigmas) hits.push(j);
+      for (let j = Math.max(0, i - m + 1); j <= i; j++) if (side * z[j] > sigmas) hits.push(j);
       if (hits.length >= k) return hits;
     }
     return undefined;
