@@ -10,3 +10,4 @@ export { analyseChart, type AnalyseOptions, type ChartViolation, type SpcAnalysi
 export { detectViolations, parseRules, RULE_IDS, RULE_NAMES, type RuleId, type Violation, type Zones } from './rules.js';
 export { capability, type Capability, type CapabilityInput, type SpecLimits } from './capability.js';
 export { CHART_KINDS, type ChartKind, type ChartLimits, type ChartPoint, type LineLimits } from './types.js';
+export { SpcMonitor, spcEventTopic, type SpcEvent, type SpcMonitorOptions, type SampleSource, type EventSink } from './monitor.js';
