@@ -13,6 +13,8 @@ import { buildApi, Telemetry } from './api/index.js';
 import { listenOnFreePort } from './net.js';
 import { packageRoot } from './package-root.js';
 import { AuditLog, WriteBack } from './act/index.js';
+import { EmbeddedBroker, brokerConnection, type BrokerConnection } from './broker/index.js';
+import { UnsRepublisher } from './republish/index.js';
 
 const ROOT = packageRoot();
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -28,6 +30,8 @@ export interface StartLoomOptions {
   http?: { port?: number; host?: string };
   /** Overrides `simulator.enabled`. */
   simulator?: boolean;
+  /** Overrides the embedded MQTT broker's port (0: ephemeral, as tests use), or false to not start it. */
+  mqttBroker?: number | false;
   /** A pino logger, or false for silence (tests). Default: info to stdout. */
   logger?: Logger | false;
 }
@@ -36,6 +40,8 @@ export interface StartLoomOptions {
 export interface RunningLoom {
   url: string;
   port: number;
+  /** The embedded MQTT broker's URL, when it runs. */
+  mqttUrl?: string;
   config: LoomConfig;
   dataDir: string;
   registry: TagRegistry;
@@ -148,13 +154,31 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   const core = await openCore(loaded, options);
   const { config, dataDir, logger, registry, bus, ingest, historian, deadLetters } = core;
 
+  // MQTT first: connectors and republish connect to the embedded broker (or to mqtt.url).
+  let broker: EmbeddedBroker | undefined;
+  let mqtt: BrokerConnection | undefined;
+  if (!config.mqtt.url && config.mqtt.broker.enabled && options.mqttBroker !== false) {
+    broker = new EmbeddedBroker({
+      ...config.mqtt.broker,
+      port: options.mqttBroker ?? config.mqtt.broker.port,
+      username: config.mqtt.username,
+      password: config.mqtt.password,
+      onPortBusy: (busy) => logger.warn(`MQTT port ${busy} is taken; trying ${busy + 1}`),
+    });
+    await broker.start();
+  }
+  if (config.mqtt.url || broker) mqtt = brokerConnection(config.mqtt, broker?.url);
+
   const simulatorEnabled = options.simulator ?? config.simulator.enabled;
   const connectors = createConnectors({ ...config, simulator: { ...config.simulator, enabled: simulatorEnabled } }, {
     dataDir: dataDir === ':memory:' ? undefined : dataDir,
     freshHistorian: historian.latest().length === 0,
+    deadLetters,
+    mqtt,
   });
   await registerTags(core, connectors);
 
+  let republisher: UnsRepublisher | undefined;
   const telemetry = new Telemetry(ingest, historian);
   const audit = new AuditLog(dataDir === ':memory:' ? undefined : join(dataDir, 'audit.jsonl'));
   const writeBack = new WriteBack(registry, () => connectors, audit);
@@ -173,7 +197,11 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       ingest,
       deadLetters,
       telemetry,
-      connectors: () => connectors.map((c) => c.health()),
+      connectors: () => [
+        ...connectors.map((c) => c.health()),
+        ...(broker ? [{ id: 'mqtt-broker', kind: 'mqtt-broker', state: 'connected' as const, counters: { clients: broker.clients } }] : []),
+        ...(republisher ? [{ id: 'republish', kind: 'uns-republish', ...republisher.health() }] : []),
+      ],
       writeBack,
       audit,
       uiDir: join(ROOT, 'src/ui/dist'),
@@ -190,11 +218,16 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   for (const connector of connectors) {
     await connector.start({ registry, logger: logger.child({ connector: connector.id }), publish: (samples, source) => ingest.publish(samples, source) });
   }
+  if (config.republish.enabled) {
+    republisher = new UnsRepublisher({ bus, config: config.republish, url: mqtt?.url, username: mqtt?.username, password: mqtt?.password });
+    await republisher.start();
+  }
 
   let closed = false;
   return {
     url,
     port,
+    mqttUrl: broker?.url,
     config,
     dataDir,
     registry,
@@ -209,7 +242,10 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       if (closed) return;
       closed = true;
       clearInterval(retentionTimer);
-      for (const connector of connectors) await connector.stop().catch((error) => logger.error({ err: error }, `stopping ${connector.id} failed`));
+      // Reverse start order: sources that feed others (simulated edge nodes) stop before their readers.
+      for (const connector of [...connectors].reverse()) await connector.stop().catch((error) => logger.error({ err: error }, `stopping ${connector.id} failed`));
+      await republisher?.stop();
+      await broker?.stop();
       await api.close();
       telemetry.stop();
       await audit.close();

@@ -56,7 +56,7 @@ test('loom simulate backfills history with progress and reports bytes per sample
 
 test('loom start serves the demo, then stops cleanly on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'loom-start-'));
-  const child = spawn(process.execPath, [LOOM, 'start', '--port', '0', '--data', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [LOOM, 'start', '--port', '0', '--mqtt-port', '0', '--data', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -66,6 +66,7 @@ test('loom start serves the demo, then stops cleanly on SIGTERM', async () => {
     assert.equal(health.status, 'ok');
     const page = await (await fetch(url)).text();
     assert.match(page, /<div id="app"|<script/);
+    assert.match(output, /MQTT\s+mqtt:\/\/127\.0\.0\.1:\d+ \(embedded broker\)/);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);

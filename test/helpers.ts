@@ -6,7 +6,7 @@ import { startLoom, type RunningLoom, type StartLoomOptions } from '../src/app.j
 /** Starts Loom on an ephemeral loopback port with a fresh data folder; `stop()` closes it and removes the folder. */
 export async function startTestLoom(options: StartLoomOptions = {}): Promise<RunningLoom & { stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loom-test-'));
-  const loom = await startLoom({ dataDir, http: { port: 0, host: '127.0.0.1' }, logger: false, simulator: false, ...options });
+  const loom = await startLoom({ dataDir, http: { port: 0, host: '127.0.0.1' }, logger: false, simulator: false, mqttBroker: 0, ...options });
   return Object.assign(loom, {
     async stop() {
       await loom.close();

@@ -7,7 +7,7 @@ import { runSimulate } from './simulate.js';
 const USAGE = `Loom: an Industry 4.0 platform (unified namespace, historian, live dashboard)
 
 Usage:
-  loom start [--config plant.yaml] [--port 8080] [--data DIR] [--no-simulator]
+  loom start [--config plant.yaml] [--port 8080] [--mqtt-port 1883] [--data DIR] [--no-simulator]
       Run Loom. Without --config it runs the built-in demo factory.
   loom check plant.yaml
       Validate a plant model and configuration; prints what is wrong and where.
@@ -21,7 +21,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'start':
-        return await runStart(parse(rest, { config: { type: 'string' }, port: { type: 'string' }, data: { type: 'string' }, 'no-simulator': { type: 'boolean' } }));
+        return await runStart(
+          parse(rest, { config: { type: 'string' }, port: { type: 'string' }, 'mqtt-port': { type: 'string' }, data: { type: 'string' }, 'no-simulator': { type: 'boolean' } }),
+        );
       case 'check': {
         const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { config: { type: 'string' } } });
         const file = positionals[0] ?? values.config;

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { SEGMENT_PATTERN } from './paths.js';
 import { parseDuration } from './duration.js';
+import { mqttConfigSchema } from '../broker/config.js';
+import { mqttJsonConnectorSchema } from '../connectors/mqtt/config.js';
+import { sparkplugConfigSchema } from '../connectors/sparkplug/config.js';
+import { republishSchema } from '../republish/config.js';
 
 // One schema per config block: validation, TypeScript types and the reference in README all come
 // from here, so a field's description lives in exactly one place.
@@ -142,6 +146,10 @@ export const simulatorSchema = z
     speed: z.number().positive().default(1).describe('Simulated seconds per real second'),
     tickInterval: duration('1s').describe('Simulated time between samples of each signal'),
     faults: z.boolean().default(true).describe('Inject faults (bearing wear, thermal runaway) with a lead-up'),
+    transport: z
+      .enum(['direct', 'sparkplug'])
+      .default('direct')
+      .describe("direct: samples go straight into the UNS; sparkplug: the machines are Sparkplug B edge nodes on Loom's MQTT broker, read by its Sparkplug host"),
     history: duration('0s').describe('On a start with an empty historian, simulate this much past first (e.g. 1h) so trends have data'),
   })
   .strict();
@@ -159,6 +167,12 @@ export const loomConfigSchema = z
     historian: historianSchema.prefault({}).describe('Where samples are stored'),
     simulator: simulatorSchema.prefault({}).describe('The virtual factory'),
     bus: busSchema.prefault({}).describe('The in-process message bus'),
+    mqtt: mqttConfigSchema
+      .extend({ json: z.array(mqttJsonConnectorSchema).default([]).describe('MQTT JSON connectors: topic and payload mapping rules into the UNS') })
+      .prefault({})
+      .describe('MQTT: the embedded broker (or an external one) and the JSON connectors'),
+    sparkplug: sparkplugConfigSchema.prefault({}).describe('Sparkplug B 3.0 host application'),
+    republish: republishSchema.prefault({}).describe('UNS republish: every sample published at <prefix>/<path> for other systems'),
     plant: plantSchema.describe('The ISA-95 plant model: enterprise > site > area > line > machine'),
   })
   .strict();

@@ -38,7 +38,7 @@ describe('dashboard in a browser', { skip: skipReason() }, () => {
     } else {
       const { startLoom } = await import('../../src/app.js');
       const { runBackfill } = await import('../../src/connectors/simulator/index.js');
-      const running = await startLoom({ dataDir, http: { port: 0, host: '127.0.0.1' }, logger: false });
+      const running = await startLoom({ dataDir, http: { port: 0, host: '127.0.0.1' }, logger: false, mqttBroker: 0 });
       loom = running;
       baseUrl = running.url;
       // An hour of simulated history before the live simulator's start, so trends and timelines have a past.

@@ -15,11 +15,11 @@ test('sample-config.yaml loads and means what its comments say', () => {
   assert.equal(config.mappings[2].device, 'PLC 3');
 });
 
-test('defaults: disabled, local broker, host id loom, root sparkplug, 1 MiB payloads', () => {
+test('defaults: disabled, no url (Loom own broker), host id loom, root sparkplug, 1 MiB payloads', () => {
   const config = sparkplugConfigSchema.parse({});
   assert.deepEqual(
     [config.enabled, config.url, config.hostId, config.root, config.maxPayloadBytes, config.groups, config.mappings],
-    [false, 'mqtt://127.0.0.1:1883', 'loom', 'sparkplug', 1_048_576, [], []],
+    [false, undefined, 'loom', 'sparkplug', 1_048_576, [], []],
   );
 });
 

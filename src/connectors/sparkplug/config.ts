@@ -44,7 +44,7 @@ export const sparkplugConfigSchema = z
   .object({
     enabled: z.boolean().default(false).describe('Run the Sparkplug B host application'),
     id: z.string().default('sparkplug').describe('Connector id: source of its tags and name in health and dead letters'),
-    url: z.string().default('mqtt://127.0.0.1:1883').describe('MQTT broker URL (mqtt://, mqtts://, ws://)'),
+    url: z.string().optional().describe("MQTT broker URL (mqtt://, mqtts://, ws://); default: Loom's MQTT broker (mqtt.url or the embedded one)"),
     username: z.string().optional().describe('MQTT user name'),
     password: z.string().optional().describe('MQTT password'),
     clientId: z.string().optional().describe('MQTT client id; default loom-host-<hostId>'),

@@ -30,6 +30,8 @@ export interface SparkplugHostInit {
   config?: SparkplugConfigInput;
   /** Every refused input, with its reason: connect it to the dead-letter store. */
   deadLetter?: DeadLetterCallback;
+  /** Broker used when the config names none: Loom's own (the embedded broker or `mqtt.url`). */
+  defaultUrl?: string;
   /** Every write, sent or refused. */
   onAudit?: (record: WriteAudit) => void;
   /** MQTT connect function (tests inject a fake or a wrapped client). */
@@ -98,6 +100,8 @@ export class SparkplugHost implements Connector {
         this.sendCommand(formatTopic(group, 'NCMD', node), [{ name: 'Node Control/Rebirth', datatype: DataTypes.Boolean, value: true }]);
       },
       onOwnOffline: () => {
+        // Our own offline, echoed back while we stop, is expected: answering it would write after end.
+        if (!this.client) return;
         context.logger.warn({ hostId: config.hostId }, 'sparkplug: saw our own STATE offline; publishing online again');
         this.publishState(true);
       },
@@ -115,7 +119,8 @@ export class SparkplugHost implements Connector {
       protocolVersion: 4,
       will: { topic: stateTopic(config.hostId), payload: Buffer.from(this.stateJson(false)), qos: 1, retain: true },
     };
-    const client = (this.init.connect ?? mqtt.connect)(config.url, options);
+    const url = config.url ?? this.init.defaultUrl ?? 'mqtt://127.0.0.1:1883';
+    const client = (this.init.connect ?? mqtt.connect)(url, options);
     this.client = client;
     // Backpressure: the next MQTT packet is read once the bus has room for this one's samples.
     client.handleMessage = (packet, done) => {
@@ -154,13 +159,13 @@ export class SparkplugHost implements Connector {
     });
     client.on('error', (error) => {
       this.lastError = `MQTT: ${error.message}`;
-      context.logger.warn({ err: error, url: config.url }, 'sparkplug: MQTT error');
+      context.logger.warn({ err: error, url }, 'sparkplug: MQTT error');
     });
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.connectTimeout).unref());
     await Promise.race([connected, timeout]);
     if (this.state === 'starting') {
       this.state = 'disconnected';
-      context.logger.warn({ url: config.url }, `sparkplug: cannot reach the broker at ${config.url} yet; retrying in the background`);
+      context.logger.warn({ url }, `sparkplug: cannot reach the broker at ${url} yet; retrying in the background`);
     }
   }
 
@@ -181,7 +186,10 @@ export class SparkplugHost implements Connector {
       await new Promise<void>((resolve) => client.publish(stateTopic(this.config.hostId), this.stateJson(false), { qos: 1, retain: true }, () => resolve()));
     }
     this.state = 'stopped';
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    // Forced: our offline STATE is acknowledged above; waiting would only answer messages still in
+    // flight (acks written after the stream ended).
+    client.removeAllListeners('message');
+    await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
   }
 
   health(): ConnectorHealth {

@@ -17,3 +17,4 @@ export { DataTypes, dataTypeName } from './datatypes.js';
 export { parseTopic, formatTopic, stateTopic, type SparkplugTopic } from './topic.js';
 /** The topic -> asset path rule. */
 export { AssetMapper, sanitizeSegment, metricPath, type AssetMapping } from './naming.js';
+export { SparkplugSimulator, type SparkplugSimulatorInit } from './simulator-connector.js';

@@ -29,6 +29,8 @@ export interface SparkplugEdgeOptions {
   signal?: AbortSignal;
   /** Simulation start (ms); default now. */
   start?: number;
+  /** Continue this simulation (e.g. one a backfill returned) instead of starting a new one at `start`. */
+  simulation?: FactorySimulation;
   logger?: Logger;
 }
 
@@ -87,7 +89,7 @@ function propertiesFor(tag: TagDefinition): PropertySet {
 export async function startSparkplugEdge(options: SparkplugEdgeOptions): Promise<SparkplugEdgeHandle> {
   const groupId = options.groupId ?? options.plant.enterprise.id;
   const now = options.start ?? Date.now();
-  const sim = new FactorySimulation(options.plant, options.options ?? {}, now);
+  const sim = options.simulation ?? new FactorySimulation(options.plant, options.options ?? {}, now);
   const speed = sim.options.speed;
 
   // First tick: the values the births carry.
