@@ -30,6 +30,11 @@ export class OeeAccumulator {
   private setupEndedAt = Number.NEGATIVE_INFINITY;
   private readonly cells = new Map<string, Cell>();
   private readonly startupMs: number;
+  // Caches: the plan slot last asked for (valid on [slotFrom, slot.until)) and the cell last used.
+  private slot: PlanSlot | undefined;
+  private slotFrom = 0;
+  private lastCell: Cell | undefined;
+  private lastCellSlot: PlanSlot | undefined;
 
   constructor(private readonly options: AccumulatorOptions) {
     this.t = options.start;
@@ -112,7 +117,7 @@ export class OeeAccumulator {
   /** Extends the current state, product and order to `ts`, split at shift and break boundaries. */
   advanceTo(ts: number): void {
     while (this.t < ts) {
-      const slot = this.options.plan.at(this.t);
+      const slot = this.slotAt(this.t);
       const end = Math.min(ts, Math.max(slot.until, this.t + 1));
       this.addTime(slot, end - this.t);
       this.t = end;
@@ -148,17 +153,28 @@ export class OeeAccumulator {
     else totals.stateMs[c] += ms;
   }
 
+  private slotAt(ts: number): PlanSlot {
+    const slot = this.slot;
+    if (slot !== undefined && ts >= this.slotFrom && ts < slot.until) return slot;
+    this.slotFrom = ts;
+    return (this.slot = this.options.plan.at(ts));
+  }
+
   private cellAt(ts: number): Cell {
-    return this.cell(this.options.plan.at(ts));
+    return this.cell(this.slotAt(ts));
   }
 
   private cell(slot: PlanSlot): Cell {
+    const last = this.lastCell;
+    if (last !== undefined && this.lastCellSlot === slot && last.key.order === this.order && last.key.product === this.product) return last;
     const id = `${slot.day}\u0000${slot.shift}\u0000${this.order}\u0000${this.product}`;
     let cell = this.cells.get(id);
     if (!cell) {
       cell = { key: { asset: this.options.asset, day: slot.day, shift: slot.shift, order: this.order, product: this.product }, totals: emptyTotals() };
       this.cells.set(id, cell);
     }
+    this.lastCell = cell;
+    this.lastCellSlot = slot;
     return cell;
   }
 }

@@ -37,6 +37,7 @@ export interface FeedOptions extends Omit<AccumulatorOptions, 'asset'> {
 const ORDER: Record<string, number> = { good_count: 0, scrap_count: 0, rework_count: 0, energy: 0, ideal_cycle_time: 1, product: 2, order: 2, state: 3, category: 3 };
 
 type Pending = { role: FeedRole | 'category'; ts: number; value: Sample['value'] };
+const byOrder = (a: Pending, b: Pending): number => ORDER[a.role] - ORDER[b.role];
 
 /**
  * One asset's samples into an `OeeAccumulator`. Push samples in time order (per tag and overall);
@@ -89,44 +90,46 @@ export class AssetFeed {
     this.pending.push(p);
   }
 
+  // Units read in the batch being flushed, booked together before the next non-count sample.
+  private good = 0;
+  private scrap = 0;
+  private rework = 0;
+  private units = false;
+
+  private book(ts: number): void {
+    if (this.units) this.accumulator.addUnits(ts, this.good, this.scrap, this.rework);
+    this.units = false;
+    this.good = this.scrap = this.rework = 0;
+  }
+
   private flush(): void {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length > 1) batch.sort((a, b) => ORDER[a.role] - ORDER[b.role]);
-    let good = 0;
-    let scrap = 0;
-    let rework = 0;
-    let units = false;
-    const acc = this.accumulator;
-    const book = (ts: number): void => {
-      if (units) acc.addUnits(ts, good, scrap, rework);
-      units = false;
-      good = scrap = rework = 0;
-    };
-    for (const p of batch) {
+    if (batch.length > 1) batch.sort(byOrder);
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
       switch (p.role) {
         case 'good_count':
         case 'scrap_count':
         case 'rework_count': {
           const d = this.counters[p.role].next(Number(p.value));
-          if (p.role === 'good_count') good += d;
-          else if (p.role === 'scrap_count') scrap += d;
-          else rework += d;
-          units = true;
+          if (p.role === 'good_count') this.good += d;
+          else if (p.role === 'scrap_count') this.scrap += d;
+          else this.rework += d;
+          this.units = true;
           break;
         }
-        case 'energy': {
-          book(p.ts);
-          acc.addEnergy(p.ts, this.counters.energy.next(Number(p.value)));
+        case 'energy':
+          this.book(p.ts);
+          this.accumulator.addEnergy(p.ts, this.counters.energy.next(Number(p.value)));
           break;
-        }
         default:
-          book(p.ts);
+          this.book(p.ts);
           this.apply(p);
       }
     }
-    book(batch[0].ts);
+    this.book(batch[0].ts);
   }
 
   private apply(p: Pending): void {

@@ -1,0 +1,104 @@
+// Benchmarks of the OEE, each with a same-run baseline:
+//   live:   LiveOee for 100 simulated machines at 1 Hz signals: CPU share of one core.
+//   report: a one-month OEE report by shift for one line from raw history (in-memory historian).
+// Run: node --import tsx src/analytics/oee/bench.ts [--minutes 20] [--days 30]
+import { FactorySimulation } from '../../connectors/simulator/engine.js';
+import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
+import { onePlant } from '../../connectors/simulator/testing.js';
+import type { RawSample } from '../../connectors/types.js';
+import type { Sample, TagDefinition } from '../../model/index.js';
+import { computeOeeFromHistory } from './history.js';
+import { LiveOee } from './live-oee.js';
+import { groupCells } from './aggregate.js';
+import { oeeReport } from './kpis.js';
+import { shiftPlan } from './plan-calendar.js';
+import { FakeHistorian } from './testing.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const KINDS = ['press', 'cnc', 'filler', 'labeler', 'packer', 'mixer', 'oven'];
+const START = Date.parse('2026-11-02T05:00:00Z'); // a Monday, 06:00 CET
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Samples per simulated second (one array per tick). */
+function simulate(kinds: string[], from: number, seconds: number, keep: (tag: TagDefinition | undefined) => boolean) {
+  const plant = onePlant('Europe/Berlin', kinds);
+  const sim = new FactorySimulation(plant, { seed: 1, faults: true }, from);
+  const tags = sim.tagDefinitions();
+  const byPath = new Map(tags.map((t) => [t.path, t]));
+  const ticks: Sample[][] = [];
+  let out: RawSample[] = [];
+  for (let i = 0; i < seconds; i++) {
+    sim.step(out);
+    const tick: Sample[] = [];
+    for (const s of out) if (keep(byPath.get(s.tag))) tick.push({ tag: s.tag, ts: s.ts as number, value: s.value as Sample['value'], quality: 'good' });
+    ticks.push(tick);
+    out = [];
+  }
+  return { tags, ticks, machines: plant.sites[0].areas[0].lines[0].machines.length };
+}
+
+function benchLive(): void {
+  const minutes = arg('minutes', 20);
+  const kinds = Array.from({ length: 100 }, (_, i) => KINDS[i % KINDS.length]);
+  const { tags, ticks } = simulate(kinds, START, minutes * 60, () => true);
+  const samples = ticks.reduce((a, t) => a + t.length, 0);
+
+  // Baseline: route each sample to its asset through a Map (the least any consumer does).
+  const byPath = new Map(tags.map((t) => [t.path, t]));
+  const seen = new Map<string, number>();
+  let c0 = cpuMs();
+  for (const tick of ticks) for (const s of tick) {
+    const asset = byPath.get(s.tag)?.asset ?? '';
+    seen.set(asset, (seen.get(asset) ?? 0) + 1);
+  }
+  const baseMs = cpuMs() - c0;
+
+  const plan = shiftPlan(new ShiftCalendar('Europe/Berlin'));
+  const live = new LiveOee({ tags: () => tags, planFor: () => plan, start: START });
+  c0 = cpuMs();
+  for (const tick of ticks) {
+    live.ingest(tick);
+    if (tick.length > 0) live.tick(tick[0].ts);
+  }
+  const liveMs = cpuMs() - c0;
+  const simSeconds = minutes * 60;
+  const report = live.report('test/site/area/line')!;
+  console.log(`baseline   route ${samples} samples of 100 machines (${simSeconds} s at 1 Hz) to their asset: ${baseMs.toFixed(0)} ms CPU, ${((baseMs / simSeconds / 1000) * 100).toFixed(3)} % of one core`);
+  console.log(`live       LiveOee, same samples + a tick per second: ${liveMs.toFixed(0)} ms CPU, ${((liveMs / simSeconds / 1000) * 100).toFixed(3)} % of one core (${(samples / (liveMs / 1000) / 1e6).toFixed(2)}M samples/s); line OEE ${report.iso.oee?.toFixed(3)}`);
+}
+
+async function benchReport(): Promise<void> {
+  const days = arg('days', 30);
+  const kinds = ['press', 'cnc', 'packer'];
+  const ROLES = new Set(['state', 'good_count', 'scrap_count', 'ideal_cycle_time', 'product', 'order']);
+  const lookBack = 3_600_000;
+  const { tags, ticks } = simulate(kinds, START - lookBack, days * 86_400 + 3600, (t) => t?.role !== undefined && ROLES.has(t.role));
+  const samples = ticks.flat();
+  const historian = new FakeHistorian(samples);
+  const from = START;
+  const to = START + days * 86_400_000;
+  const machines = [...new Set(tags.filter((t) => t.role === 'state').map((t) => t.asset))];
+
+  // Baseline: read the same raw series from the same in-memory historian, nothing computed.
+  let t0 = performance.now();
+  for (const m of machines) for (const t of tags.filter((x) => x.asset === m && x.role && ROLES.has(x.role))) await historian.query({ tag: t.path, from: from - lookBack, to: to + 1 });
+  const readMs = performance.now() - t0;
+
+  const plan = shiftPlan(new ShiftCalendar('Europe/Berlin'));
+  t0 = performance.now();
+  const cells = [];
+  for (const m of machines) cells.push(...(await computeOeeFromHistory(historian, m, tags, from, to, { plan, lookBackMs: lookBack })).cells);
+  const shifts = groupCells(cells, 'shift').map((g) => ({ key: g.key, report: oeeReport(g.totals) }));
+  const reportMs = performance.now() - t0;
+  console.log(`baseline   read ${samples.length} raw samples of a ${kinds.length}-machine line, ${days} days, from the in-memory historian: ${readMs.toFixed(0)} ms`);
+  console.log(`report     OEE by shift for the line (${shifts.length} shifts, both conventions, all KPIs): ${reportMs.toFixed(0)} ms`);
+}
+
+benchLive();
+await benchReport();
