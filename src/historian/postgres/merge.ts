@@ -21,6 +21,8 @@ export async function mergeBatch(client: PoolClient, schema: string, lines: read
   const s = ident(schema);
   await client.query('BEGIN');
   try {
+    // The window sort of a big commit spills to disk with the default 4 MB.
+    await client.query(`SET LOCAL work_mem = '64MB'`);
     await client.query(new CopyIn('COPY stage (tag, ts, seq, q, num, str) FROM STDIN', lines)).done;
     // Dedupe in the stage (the later seq wins), then upsert: re-sent samples replace stored ones.
     await client.query(`INSERT INTO batch SELECT DISTINCT ON (tag, ts) tag, ts, q, num, str FROM stage ORDER BY tag, ts, seq DESC`);
@@ -59,7 +61,9 @@ async function refreshMinutes(client: PoolClient, s: string, analyze: boolean): 
   await client.query(`INSERT INTO dirty0 SELECT DISTINCT tag, ${floorTo('ts', M)} FROM batch WHERE str IS NULL`);
   await client.query(`INSERT INTO dirty SELECT tag, bucket FROM dirty0
     UNION SELECT d.tag, n.bucket FROM dirty0 d CROSS JOIN LATERAL (
-      SELECT m.bucket FROM ${s}.rollup_1m m WHERE m.tag = d.tag AND m.bucket > d.bucket ORDER BY m.bucket LIMIT 1) n`);
+      SELECT m.bucket FROM ${s}.rollup_1m m WHERE m.tag = d.tag AND m.bucket > d.bucket ORDER BY m.bucket LIMIT 1) n
+    -- When the next minute has a written sample, it is that next non-empty minute: no lookup.
+    WHERE NOT EXISTS (SELECT 1 FROM dirty0 x WHERE x.tag = d.tag AND x.bucket = d.bucket + ${M})`);
   const stats = await client.query<{ n: string; lo: string | null; hi: string | null }>('SELECT count(*) AS n, min(bucket) AS lo, max(bucket) AS hi FROM dirty');
   const count = Number(stats.rows[0].n);
   if (count === 0) return 0;
@@ -68,9 +72,14 @@ async function refreshMinutes(client: PoolClient, s: string, analyze: boolean): 
   const hi = Number(stats.rows[0].hi);
   await client.query(`DELETE FROM ${s}.rollup_1m m USING dirty d WHERE m.tag = d.tag AND m.bucket = d.bucket`);
   const sources = [
-    sampleRows(`(SELECT r.tag, r.ts, r.q, r.num FROM dirty d JOIN ${s}.raw r ON r.tag = d.tag AND r.ts >= d.bucket AND r.ts < d.bucket + ${M}
-      WHERE r.str IS NULL AND r.ts >= ${lo} AND r.ts < ${hi + M}) x`),
-    lastTail(`${s}.rollup_1m`, 'dirty', 'd.bucket'),
+    // One index range scan per tag (its first to last dirty minute), then keep the dirty minutes' samples.
+    sampleRows(`(SELECT r.tag, r.ts, r.q, r.num FROM (SELECT tag, min(bucket) AS lo, max(bucket) AS hi FROM dirty GROUP BY tag) g
+      JOIN ${s}.raw r ON r.tag = g.tag AND r.ts >= g.lo AND r.ts < g.hi + ${M}
+      WHERE r.str IS NULL AND r.ts >= ${lo} AND r.ts < ${hi + M}
+        AND EXISTS (SELECT 1 FROM dirty d WHERE d.tag = r.tag AND d.bucket = ${floorTo('r.ts', M)})) x`),
+    // Every dirty minute holds samples, so one whose previous minute is dirty too gets its carry-in
+    // from that minute's last sample; the others take the tail of the last clean minute row.
+    lastTail(`${s}.rollup_1m`, `(SELECT * FROM dirty WHERE NOT EXISTS (SELECT 1 FROM dirty p WHERE p.tag = dirty.tag AND p.bucket = dirty.bucket - ${M}))`, 'd.bucket'),
     // Hour rows are not recomputed yet: only those wholly before a tag's first dirty minute are current.
     lastTail(`${s}.rollup_1h`, '(SELECT tag, min(bucket) AS bucket FROM dirty GROUP BY tag)', floorTo('d.bucket', H)),
   ].join(' UNION ALL ');
