@@ -13,6 +13,8 @@ Usage:
       Validate a plant model and configuration; prints what is wrong and where.
   loom simulate [--config plant.yaml] [--days 7] [--speed max|N] [--data DIR]
       Backfill the historian with simulated history from the virtual factory.
+  loom simulate --sparkplug mqtt://host:1883 | --mqtt-json mqtt://host:1883 [--topic-prefix P]
+      Run the virtual factory as external Sparkplug B edge nodes or MQTT JSON publishers.
   loom help
 `;
 
@@ -31,7 +33,17 @@ export async function main(argv: string[]): Promise<number> {
         return runCheck(file);
       }
       case 'simulate':
-        return await runSimulate(parse(rest, { config: { type: 'string' }, days: { type: 'string' }, speed: { type: 'string' }, data: { type: 'string' } }));
+        return await runSimulate(
+          parse(rest, {
+            config: { type: 'string' },
+            days: { type: 'string' },
+            speed: { type: 'string' },
+            data: { type: 'string' },
+            sparkplug: { type: 'string' },
+            'mqtt-json': { type: 'string' },
+            'topic-prefix': { type: 'string' },
+          }),
+        );
       case undefined:
       case 'help':
       case '--help':

@@ -3,6 +3,8 @@ import { loadConfigFile, loadDemoConfig } from '../model/index.js';
 import { openCore, registerTags } from '../app.js';
 import { runBackfill, VirtualFactory, GROUND_TRUTH_FILE } from '../connectors/simulator/index.js';
 import { ProgressBar } from './progress.js';
+import { runSparkplugEdge } from '../connectors/sparkplug/index.js';
+import { runMqttJsonPublisher } from '../connectors/mqtt/index.js';
 
 const DAY = 86_400_000;
 
@@ -10,7 +12,16 @@ const DAY = 86_400_000;
  * `loom simulate --days 7 --speed max`: fills the historian with the virtual factory's history for the
  * last N days, through normalisation and the bus exactly as live data goes, with a progress bar.
  */
-export async function runSimulate(args: { config?: string; days?: string; speed?: string; data?: string }): Promise<number> {
+export async function runSimulate(args: {
+  config?: string;
+  days?: string;
+  speed?: string;
+  data?: string;
+  sparkplug?: string;
+  'mqtt-json'?: string;
+  'topic-prefix'?: string;
+}): Promise<number> {
+  if (args.sparkplug || args['mqtt-json']) return runAsDevices(args);
   const days = args.days === undefined ? 7 : Number(args.days);
   if (!Number.isFinite(days) || days <= 0 || days > 3660) throw new Error(`--days '${args.days}' must be a number of days between 0 and 3660`);
   const speed = args.speed === undefined || args.speed === 'max' ? 'max' : Number(args.speed);
@@ -62,4 +73,27 @@ function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
   return n.toFixed(0);
+}
+
+/**
+ * `loom simulate --sparkplug URL` / `--mqtt-json URL`: the virtual factory as external devices on a
+ * real broker (Sparkplug B edge nodes, one per line, or plain MQTT JSON publishers), until Ctrl+C.
+ */
+async function runAsDevices(args: { config?: string; sparkplug?: string; 'mqtt-json'?: string; 'topic-prefix'?: string }): Promise<number> {
+  const { config } = args.config ? loadConfigFile(args.config) : loadDemoConfig();
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  if (args.sparkplug) {
+    process.stdout.write(`Simulating ${config.plant.enterprise.id} as Sparkplug B edge nodes (group '${config.plant.enterprise.id}', one node per line) on ${args.sparkplug}. Ctrl+C stops (NDEATH).\n`);
+    const counters = await runSparkplugEdge({ plant: config.plant, options: config.simulator, url: args.sparkplug, signal: controller.signal });
+    process.stdout.write(`Stopped: ${JSON.stringify(counters)}\n`);
+  } else {
+    const url = args['mqtt-json']!;
+    process.stdout.write(`Simulating ${config.plant.enterprise.id} as MQTT JSON publishers on ${url} (topics ${args['topic-prefix'] ?? 'loom-sim'}/<machine path>). Ctrl+C stops.\n`);
+    const totals = await runMqttJsonPublisher({ plant: config.plant, options: config.simulator, url, topicPrefix: args['topic-prefix'], signal: controller.signal });
+    process.stdout.write(`Stopped: ${JSON.stringify(totals)}\n`);
+  }
+  return 0;
 }
