@@ -11,3 +11,4 @@ export { detectViolations, parseRules, RULE_IDS, RULE_NAMES, type RuleId, type V
 export { capability, type Capability, type CapabilityInput, type SpecLimits } from './capability.js';
 export { CHART_KINDS, type ChartKind, type ChartLimits, type ChartPoint, type LineLimits } from './types.js';
 export { SpcMonitor, spcEventTopic, type SpcEvent, type SpcMonitorOptions, type SampleSource, type EventSink } from './monitor.js';
+export { spcRoutes, MAX_SPC_SAMPLES, type SpcRouteDeps } from './routes.js';
