@@ -11,6 +11,8 @@ export interface AccumulatorOptions {
   productPri?: Readonly<Record<string, number>>;
   /** Scrap within this long after a setup ends is start-up scrap. Default 10 min. */
   startupMs?: number;
+  /** A rework counter feeds this asset: the rework ratio is computable even when it stays 0. */
+  rework?: boolean;
 }
 
 const NOT_WORKING = new Set<StateCategory>(['offline', 'idle', 'planned_break', 'planned_maintenance']);
@@ -100,11 +102,6 @@ export class OeeAccumulator {
     totals.idealReworkMs += pri * rework;
   }
 
-  /** Marks that a rework counter feeds this asset (so the rework ratio is computable even at 0). */
-  noteRework(): void {
-    this.cellAt(Math.max(this.t, this.options.start)).totals.has.rework = true;
-  }
-
   addEnergy(ts: number, kwh: number): void {
     this.advanceTo(ts);
     const at = ts - 1;
@@ -171,6 +168,7 @@ export class OeeAccumulator {
     let cell = this.cells.get(id);
     if (!cell) {
       cell = { key: { asset: this.options.asset, day: slot.day, shift: slot.shift, order: this.order, product: this.product }, totals: emptyTotals() };
+      cell.totals.has.rework = this.options.rework === true;
       this.cells.set(id, cell);
     }
     this.lastCell = cell;

@@ -53,7 +53,7 @@ export class AssetFeed {
     readonly tags: AssetTags,
     private readonly options: FeedOptions,
   ) {
-    this.accumulator = new OeeAccumulator({ ...options, asset: tags.asset });
+    this.accumulator = new OeeAccumulator({ ...options, asset: tags.asset, rework: tags.byRole.rework_count !== undefined });
     const counter = (role: FeedRole): CounterTracker => new CounterTracker({ tagMax: tags.byRole[role]?.max, ...options.counter });
     this.counters = {
       good_count: counter('good_count'),
@@ -62,7 +62,6 @@ export class AssetFeed {
       energy: new CounterTracker({ tagMax: tags.byRole.energy?.max, resetBelow: 0 }),
     };
     this.codes = tags.byRole.state?.states ?? {};
-    if (tags.byRole.rework_count) this.accumulator.noteRework();
   }
 
   /** Wraps, resets and glitches seen on the good and scrap counters. */

@@ -90,17 +90,27 @@ export async function computeOeeFromHistory(
   const overrides = (options.overrides ?? []).filter((o) => o.asset === asset);
   if (overrides.length > 0) intervals = applyOverrides(intervals, overrides);
 
-  type Ev = { ts: number; role: FeedRole | 'category'; value: HistoryPoint['value'] };
-  const events: Ev[] = [];
-  for (const i of intervals) events.push({ ts: i.from, role: 'category', value: i.category });
-  for (const [role, points] of series) {
-    if (role === 'state' || role === 'running') continue;
-    for (const p of points) events.push({ ts: p.ts, role, value: p.value });
-  }
-  events.sort((a, b) => a.ts - b.ts); // stable: same-time order is settled inside the feed
-  for (const e of events) {
-    if (e.role === 'category') feed.pushCategory(e.ts, e.value as StateCategory);
-    else feed.push(e.role, { ts: e.ts, value: e.value as string | number | boolean, quality: 'good' });
+  // Merge the series (each sorted by time) into one time-ordered stream; same-time order is settled in the feed.
+  const streams: Array<{ role: FeedRole | 'category'; points: ReadonlyArray<{ ts: number; value: HistoryPoint['value'] }> }> = [
+    { role: 'category', points: intervals.map((i) => ({ ts: i.from, value: i.category })) },
+  ];
+  for (const [role, points] of series) if (role !== 'state' && role !== 'running') streams.push({ role, points });
+  const next = streams.map(() => 0);
+  while (true) {
+    let best = -1;
+    let bestTs = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < streams.length; k++) {
+      const p = streams[k].points[next[k]];
+      if (p !== undefined && p.ts < bestTs) {
+        bestTs = p.ts;
+        best = k;
+      }
+    }
+    if (best < 0) break;
+    const { role, points } = streams[best];
+    const p = points[next[best]++];
+    if (role === 'category') feed.pushCategory(p.ts, p.value as StateCategory);
+    else feed.push(role, { ts: p.ts, value: p.value as string | number | boolean, quality: 'good' });
   }
   feed.advanceTo(to);
   return {

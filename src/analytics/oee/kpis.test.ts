@@ -63,3 +63,16 @@ test('grouping by site, area, line and asset cuts the asset path; ratios come fr
   const site = oeeReport(groupCells(cells, 'site')[0].totals);
   assert.equal(site.iso.availability, 150 / 260, 'not the mean of 0.1, 0.9, 1 and 0');
 });
+
+test('an asset with a rework counter reports the rework ratio even at 0, without empty cells', () => {
+  const acc = new OeeAccumulator({ asset: 'm', start: 0, plan: continuousPlan(), rework: true });
+  acc.setOrder(0, 'JO-1');
+  acc.setState(0, 'running');
+  acc.advanceTo(MIN);
+  const cells = acc.snapshot();
+  assert.deepEqual(cells.map((c) => c.key.order), ['JO-1']);
+  assert.equal(oeeReport(sumCells(cells)).missing.some((m) => m.id === 'rework_ratio'), false);
+  const without = new OeeAccumulator({ asset: 'm', start: 0, plan: continuousPlan() });
+  without.advanceTo(MIN);
+  assert.equal(oeeReport(sumCells(without.snapshot())).missing.some((m) => m.id === 'rework_ratio'), true);
+});
