@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { oeeReport } from './kpis.js';
 import { groupCells, isoWeek, sumCells } from './aggregate.js';
 import { OeeAccumulator } from './accumulator.js';
-import { continuousPlan } from './plan-calendar.js';
+import { continuousPlan, shiftPlan } from './plan-calendar.js';
+import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
 import { emptyTotals, type Cell } from './types.js';
 
 const MIN = 60_000;
@@ -75,4 +76,15 @@ test('an asset with a rework counter reports the rework ratio even at 0, without
   const without = new OeeAccumulator({ asset: 'm', start: 0, plan: continuousPlan() });
   without.advanceTo(MIN);
   assert.equal(oeeReport(sumCells(without.snapshot())).missing.some((m) => m.id === 'rework_ratio'), true);
+});
+
+test('daylight saving: the night shift of 29 March 2026 in Berlin is 7 h of planned operation', () => {
+  const acc = new OeeAccumulator({ asset: 'm', start: Date.parse('2026-03-28T21:00:00Z'), plan: shiftPlan(new ShiftCalendar('Europe/Berlin')) });
+  acc.setState(Date.parse('2026-03-28T21:00:00Z'), 'running');
+  acc.advanceTo(Date.parse('2026-03-29T04:00:00Z')); // 22:00 CET to 06:00 CEST
+  const shifts = groupCells(acc.snapshot(), 'shift');
+  assert.deepEqual(shifts.map((g) => g.key), ['2026-03-28 night']);
+  const r = oeeReport(shifts[0].totals);
+  assert.equal(r.timeElements.POT, 7 * 60 * MIN);
+  assert.equal(r.timeElements.APT, 7 * 60 * MIN, 'running through the break is production');
 });

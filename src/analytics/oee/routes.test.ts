@@ -9,6 +9,9 @@ import type { Historian } from '../../historian/types.js';
 import { oeeRoutes, type OeeDeps } from './routes.js';
 import { FakeHistorian, machineTags, Script } from './testing.js';
 import type { TagDefinition } from '../../model/index.js';
+import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
+import { LiveOee } from './live-oee.js';
+import { shiftPlan } from './plan-calendar.js';
 
 const LINE = 'test/site/area/line';
 const M1 = `${LINE}/m-1`;
@@ -133,4 +136,24 @@ test('a historian that answers buckets for big ranges is asked again in smaller 
   assert.ok(Math.abs(body.total.iso.oee - 0.8) < 1e-12);
   assert.ok(small.queries.length > 20, `${small.queries.length} queries`);
   await app.close();
+});
+
+test('GET /api/v1/oee/live answers from a LiveOee fed the same samples', async () => {
+  const tags = [...machineTags(M1), ...machineTags(M2)];
+  const plan = shiftPlan(new ShiftCalendar('UTC'));
+  const [m1] = streams();
+  const live = new LiveOee({ tags: () => tags, planFor: () => plan, start: m1.t('06:00') });
+  live.ingest(m1.sorted().filter((s) => s.ts <= m1.t('14:00')));
+  live.tick(m1.t('14:00'));
+  const app = await server({ live });
+  const body = (await app.inject({ url: `/api/v1/oee/live?asset=${LINE}&by=shift` })).json();
+  assert.deepEqual(body.machines, [M1]);
+  assert.ok(Math.abs(body.total.iso.oee - 0.8) < 1e-12 && Math.abs(body.total.nakajima.oee - 0.8) < 1e-12);
+  assert.deepEqual(body.groups.map((g: { key: string }) => g.key), ['2026-11-26 early']);
+  assert.equal((await app.inject({ url: `/api/v1/oee/live?asset=nope` })).json().error.code, 'LOOM_UNKNOWN_ASSET');
+  assert.equal((await app.inject({ url: `/api/v1/oee/live?asset=${M2}` })).json().error.code, 'LOOM_NO_STATE_TAG');
+  await app.close();
+  const without = await server();
+  assert.equal((await without.inject({ url: `/api/v1/oee/live?asset=${M1}` })).json().error.code, 'LOOM_BAD_REQUEST');
+  await without.close();
 });

@@ -10,6 +10,7 @@ import { computeOeeFromHistory, type HistoryOptions } from './history.js';
 import { oeeReport } from './kpis.js';
 import { shiftPlan, type PlanCalendar } from './plan-calendar.js';
 import type { Cell, ReasonOverride } from './types.js';
+import type { LiveOee } from './live-oee.js';
 
 /** What the OEE routes read. */
 export interface OeeDeps {
@@ -24,6 +25,8 @@ export interface OeeDeps {
   planFor?: (asset: string) => PlanCalendar;
   /** Further history options (counter modulus, thresholds, start-up window). */
   history?: Omit<HistoryOptions, 'plan' | 'overrides' | 'productPri'>;
+  /** The running live OEE; without it `GET /api/v1/oee/live` answers LOOM_BAD_REQUEST. */
+  live?: LiveOee;
 }
 
 const HOUR = 3_600_000;
@@ -126,6 +129,38 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
         to,
         by,
         machines,
+        total: oeeReport(sumCells(cells)),
+        groups: by === 'total' ? [] : groupCells(cells, by).map((g) => ({ key: g.key, ...oeeReport(g.totals) })),
+      };
+    },
+  );
+
+  app.get<{ Querystring: { asset: string; by?: GroupBy } }>(
+    '/api/v1/oee/live',
+    {
+      schema: {
+        tags: ['analytics'],
+        summary: 'Live OEE of an asset since the server started, advanced every second (same report as /api/v1/oee)',
+        querystring: {
+          type: 'object',
+          required: ['asset'],
+          properties: { asset: rangeSchema.asset, by: { type: 'string', enum: [...BY], description: 'Group by; default total' } },
+        },
+      },
+    },
+    async (request) => {
+      const { asset } = request.query;
+      const by = request.query.by ?? 'total';
+      if (!deps.live) throw new ApiError('LOOM_BAD_REQUEST', 'live OEE is not running on this server');
+      const cells = deps.live.cells(asset);
+      if (cells.length === 0) {
+        const known = deps.registry.all().some((t) => t.asset === asset || t.asset.startsWith(`${asset}/`));
+        throw known ? new ApiError('LOOM_NO_STATE_TAG', `no live OEE data for '${asset}' yet`) : new ApiError('LOOM_UNKNOWN_ASSET', `asset '${asset}' is not in the plant model`);
+      }
+      return {
+        asset,
+        by,
+        machines: [...new Set(cells.map((c) => c.key.asset))].sort(),
         total: oeeReport(sumCells(cells)),
         groups: by === 'total' ? [] : groupCells(cells, by).map((g) => ({ key: g.key, ...oeeReport(g.totals) })),
       };
