@@ -50,9 +50,13 @@ export class LiveOee {
     this.now = options.now ?? Date.now;
   }
 
-  /** Subscribes to the bus (all tags by default). */
+  /**
+   * Subscribes to the bus (all tags by default). The subscriber is named `live:oee` so that, like the
+   * dashboard's live clients, a full queue drops without dead-lettering (the historian keeps the
+   * samples; the history path is exact). Drops show in the bus stats.
+   */
   attach(bus: Bus<Sample>, pattern = '#'): Subscription {
-    this.subscription = bus.subscribe(pattern, (samples) => this.ingest(samples), { name: 'oee-live', maxBatch: 5000 });
+    this.subscription = bus.subscribe(pattern, (samples) => this.ingest(samples), { name: 'live:oee', maxBatch: 5000 });
     return this.subscription;
   }
 
