@@ -20,6 +20,12 @@ export interface HistoryOptions {
   runningBit?: RunningBitOptions;
   /** How far before `from` to look for the state, product, order and counter readings in force. Default 24 h. */
   lookBackMs?: number;
+  /**
+   * Read the energy meter as the last reading per bucket of this width (a rollup) instead of raw
+   * samples: a meter sampled every second is most of the rows of a month. Energy is then booked at
+   * bucket ends (to the bucket, not the second). Default: raw.
+   */
+  energyBucketMs?: number;
 }
 
 export interface HistoryOee {
@@ -64,7 +70,15 @@ export async function computeOeeFromHistory(
   const roles = Object.keys(at.byRole) as FeedRole[];
   const series = new Map<FeedRole, HistoryPoint[]>();
   for (const role of roles) {
-    const points = await queryRaw(historian, at.byRole[role]!.path, from - lookBack, to + 1);
+    const tag = at.byRole[role]!.path;
+    const bucketMs = role === 'energy' ? options.energyBucketMs : undefined;
+    if (bucketMs !== undefined && bucketMs > 0) {
+      const result = await historian.query({ tag, from: from - lookBack, to: to + 1, bucketMs, agg: 'last', maxPoints: Math.ceil((to + 1 - from + lookBack) / bucketMs) + 2 });
+      const shift = result.bucketMs ?? 0; // a bucket's last reading is known at the bucket's end
+      series.set(role, result.points.filter((p) => p.value !== null).map((p) => ({ ts: Math.min(p.ts + shift, to), value: p.value })));
+      continue;
+    }
+    const points = await queryRaw(historian, tag, from - lookBack, to + 1);
     series.set(role, points.filter((p) => p.value !== null && p.quality !== 'bad'));
   }
   const feed = new AssetFeed(at, { plan: options.plan, productPri: options.productPri, startupMs: options.startupMs, start: from, categories: options.categories, counter: options.counter });

@@ -85,6 +85,8 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
     for (const machine of machines) {
       try {
         const result = await computeOeeFromHistory(deps.historian, machine, tags, from, to, {
+          // Past a day, read the energy meter per minute (rollup) rather than per second.
+          energyBucketMs: to - from > 86_400_000 ? 60_000 : undefined,
           ...deps.history,
           plan: planFor(machine),
           overrides: deps.overrides?.() ?? [],

@@ -378,3 +378,14 @@ test('S14 running bit and count rate (no state tag): microstop, breakdown, reduc
   ]);
   expectBoth(report, { PBT: 300, APT: 268, iso: [268 / 300, 223 / 268, 1], nakajima: [270 / 300, 223 / 270, 1], oee: 223 / 300 });
 });
+
+test('S5b energy read per minute from a rollup gives the same energy per unit as raw readings', async () => {
+  const script = new Script(M1).product('05:00', 'p60', 60).counts('06:00', 0, 0).state('06:00', 'running').counts('09:00', 180, 0);
+  for (let m = 0; m <= 180; m++) script.energy(script.t('06:00') + m * MIN - 7_000, 100 + m * 0.5);
+  const tags = machineTags(M1, { energy: true });
+  const raw = await run(script, '06:00', '09:00', { tags });
+  const rolled = await run(script, '06:00', '09:00', { tags, energyBucketMs: MIN });
+  near(raw.report.quantities.energy, 90, 'raw kWh');
+  near(rolled.report.quantities.energy, 90, 'rollup kWh');
+  near(kpi(rolled.report, 'comprehensive_energy_consumption') ?? null, 0.5, 'kWh per unit');
+});

@@ -118,6 +118,12 @@ export class FakeHistorian implements Pick<Historian, 'query'> {
   async query(q: HistoryQuery): Promise<HistoryResult> {
     this.queries.push(q);
     const points = (this.byTag.get(q.tag) ?? []).filter((s) => s.ts >= q.from && s.ts < q.to).map((s) => ({ ts: s.ts, value: s.value, quality: s.quality }));
+    if (q.bucketMs !== undefined && q.agg === 'last') {
+      // Only what the OEE asks for: the last reading per bucket (buckets aligned to the epoch).
+      const buckets = new Map<number, (typeof points)[number]>();
+      for (const p of points) buckets.set(Math.floor(p.ts / q.bucketMs) * q.bucketMs, p);
+      return { tag: q.tag, from: q.from, to: q.to, resolution: '1m', bucketMs: q.bucketMs, agg: 'last', points: [...buckets].map(([ts, p]) => ({ ts, value: p.value })) };
+    }
     if (points.length > this.maxRaw) {
       return { tag: q.tag, from: q.from, to: q.to, resolution: '1m', bucketMs: 60_000, agg: 'avg', points: [] };
     }
