@@ -139,3 +139,17 @@ test('limits for another chart are refused', () => {
   const { bus } = setup();
   assert.throws(() => new SpcMonitor({ tag: TAG, source: bus, sink: bus, chart: 'xbar-r', limits: imrLimits }), /given limits are for imr/);
 });
+
+test('long patterns span the monitor history: 15 in a row within 1 sigma, 9 on one side', async () => {
+  const { bus, events } = setup();
+  const monitor = new SpcMonitor({ tag: TAG, source: bus, sink: bus, limits: imrLimits, rules: ['nelson-2', 'nelson-7'] });
+  monitor.start();
+  // sigma = MRbar/d2 = 1.33: values within 0.5 of the center, the first 9 above it, then alternating sides.
+  const values = [10.2, 10.4, 10.3, 10.1, 10.2, 10.4, 10.3, 10.1, 10.2, 9.8, 10.2, 9.8, 10.2, 9.8, 10.2];
+  values.forEach((v, i) => bus.publish(TAG, sample(i, v)));
+  await bus.idle();
+  assert.deepEqual(events.map((e) => `${e.event.rule}@${(e.event.ts - t0) / 1000}`), ['nelson-2@8', 'nelson-7@14']);
+  assert.equal(events[0].event.pointTimes.length, 9);
+  assert.deepEqual(events[1].event.pointTimes, values.map((_, i) => t0 + i * 1000));
+  monitor.stop();
+});
