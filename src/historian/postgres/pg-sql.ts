@@ -1,8 +1,10 @@
 // The PostgreSQL tables of the scale-out historian and the one SQL shape that combines samples or
 // rollup rows into buckets. This is a port of `../rollup-sql.ts` (DuckDB) to PostgreSQL: the same
 // partial-aggregate rows, the same window, the same step interpolation, so both backends give the
-// same answers (the conformance suite checks it). DuckDB's `arg_min`/`arg_max` become
-// `(array_agg(x ORDER BY b))[1]`, and `//` becomes a floor that is also right for negative times.
+// same answers (the conformance suite checks it). DuckDB's `arg_min(x, b)`/`arg_max(x, b)` become
+// `min(ARRAY[b, x])[2]`/`max(...)[2]` (b, ms since the epoch, is exact as a double and unique within
+// a bucket; ordered `array_agg` was 3x slower: it sorts every group), and `//` becomes a floor that is
+// also right for negative times.
 
 export const DAY_MS = 86_400_000;
 
@@ -108,9 +110,9 @@ export function combineSql(sources: string, width: number): string {
   )
   SELECT tag, tb AS bucket,
     sum(cnt)::bigint AS cnt, sum(n_good)::bigint AS n_good, min(vmin) AS vmin, max(vmax) AS vmax, sum(vsum) AS vsum,
-    (array_agg(first_val ORDER BY b) FILTER (WHERE n_good > 0))[1] AS first_val,
-    (array_agg(last_val ORDER BY b DESC) FILTER (WHERE n_good > 0))[1] AS last_val,
-    max(tail_ts) AS tail_ts, (array_agg(tail_val ORDER BY b DESC))[1] AS tail_val, (array_agg(tail_good ORDER BY b DESC))[1] AS tail_good,
+    (min(ARRAY[b::float8, first_val]) FILTER (WHERE n_good > 0))[2] AS first_val,
+    (max(ARRAY[b::float8, last_val]) FILTER (WHERE n_good > 0))[2] AS last_val,
+    max(tail_ts) AS tail_ts, (max(ARRAY[b::float8, tail_val]))[2] AS tail_val, (max(ARRAY[b::float8, tail_good::int::float8]))[2] = 1 AS tail_good,
     sum(twa_sum + coalesce(tail_val * tail_dur, 0) + coalesce(p_val * head_dur, 0))::float8 AS twa_sum,
     sum(covered + tail_dur + head_dur)::float8 AS covered
   FROM d WHERE NOT carry

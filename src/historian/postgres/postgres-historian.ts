@@ -104,6 +104,11 @@ export class PostgresHistorian implements Historian {
     let writer: pg.PoolClient | undefined;
     try {
       writer = await pool.connect();
+      // A checked-out client without an 'error' listener would crash the process when the server goes away.
+      writer.on('error', (error) => {
+        this.failure ??= new Error(`historian lost its PostgreSQL connection: ${error.message}`);
+        this.options.logger?.error(this.failure.message);
+      });
       this.layout = await chooseLayout(writer, this.schema, this.options.timescale ?? true);
       if (this.layout === 'hypertable') {
         await createHypertable(writer, this.schema, this.options.compressAfterMs ?? 7 * DAY_MS);
