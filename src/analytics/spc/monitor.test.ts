@@ -146,10 +146,12 @@ test('long patterns span the monitor history: 15 in a row within 1 sigma, 9 on o
   monitor.start();
   // sigma = MRbar/d2 = 1.33: values within 0.5 of the center, the first 9 above it, then alternating sides.
   const values = [10.2, 10.4, 10.3, 10.1, 10.2, 10.4, 10.3, 10.1, 10.2, 9.8, 10.2, 9.8, 10.2, 9.8, 10.2];
-  values.forEach((v, i) => bus.publish(TAG, sample(i, v)));
+  // Led by 8 points 1.5 sigma out on alternating sides, so the history has been trimmed before.
+  const lead = [12, 8, 12, 8, 12, 8, 12, 8];
+  [...lead, ...values].forEach((v, i) => bus.publish(TAG, sample(i, v)));
   await bus.idle();
-  assert.deepEqual(events.map((e) => `${e.event.rule}@${(e.event.ts - t0) / 1000}`), ['nelson-2@8', 'nelson-7@14']);
+  assert.deepEqual(events.map((e) => `${e.event.rule}@${(e.event.ts - t0) / 1000}`), ['nelson-2@16', 'nelson-7@22']);
   assert.equal(events[0].event.pointTimes.length, 9);
-  assert.deepEqual(events[1].event.pointTimes, values.map((_, i) => t0 + i * 1000));
+  assert.deepEqual(events[1].event.pointTimes, values.map((_, i) => t0 + (i + 8) * 1000));
   monitor.stop();
 });
