@@ -42,10 +42,25 @@ const WINDOW_POINTS = 1_000_000;
 /** Raw points of a tag in [from, to), splitting the range until the historian answers raw. */
 export async function queryRaw(historian: Pick<Historian, 'query'>, tag: string, from: number, to: number, depth = 0): Promise<HistoryPoint[]> {
   const result = await historian.query({ tag, from, to, maxPoints: WINDOW_POINTS });
-  if (result.bucketMs === null || result.resolution === 'raw') return result.points;
+  // Only an answer without buckets is raw (a bucketed answer computed from raw rows says resolution 'raw' too).
+  if (result.bucketMs === null) return result.points;
   if (depth > 20 || to - from < 2) throw new Error(`historian answers buckets for ${tag} even for ${to - from} ms`);
   const mid = Math.floor((from + to) / 2);
   return [...(await queryRaw(historian, tag, from, mid, depth + 1)), ...(await queryRaw(historian, tag, mid, to, depth + 1))];
+}
+
+/** Buckets the historian serves per query (its MAX_BUCKETS is 10,000). */
+const BUCKETS_PER_QUERY = 9_000;
+
+/** The `agg` per bucket over [from, to), asked in windows of at most 9,000 epoch-aligned buckets. */
+export async function queryBuckets(historian: Pick<Historian, 'query'>, tag: string, from: number, to: number, bucketMs: number, agg: 'last' | 'first'): Promise<HistoryPoint[]> {
+  const out: HistoryPoint[] = [];
+  for (let start = Math.floor(from / bucketMs) * bucketMs; start < to; start += BUCKETS_PER_QUERY * bucketMs) {
+    const end = Math.min(to, start + BUCKETS_PER_QUERY * bucketMs);
+    const result = await historian.query({ tag, from: Math.max(from, start), to: end, bucketMs, agg, maxPoints: BUCKETS_PER_QUERY + 2 });
+    for (const p of result.points) if (p.ts >= start && p.ts < end) out.push(p);
+  }
+  return out;
 }
 
 /**
@@ -73,9 +88,9 @@ export async function computeOeeFromHistory(
     const tag = at.byRole[role]!.path;
     const bucketMs = role === 'energy' ? options.energyBucketMs : undefined;
     if (bucketMs !== undefined && bucketMs > 0) {
-      const result = await historian.query({ tag, from: from - lookBack, to: to + 1, bucketMs, agg: 'last', maxPoints: Math.ceil((to + 1 - from + lookBack) / bucketMs) + 2 });
-      const shift = result.bucketMs ?? 0; // a bucket's last reading is known at the bucket's end
-      series.set(role, result.points.filter((p) => p.value !== null).map((p) => ({ ts: Math.min(p.ts + shift, to), value: p.value })));
+      const points = await queryBuckets(historian, tag, from - lookBack, to + 1, bucketMs, 'last');
+      // A bucket's last reading is known at the bucket's end.
+      series.set(role, points.filter((p) => p.value !== null).map((p) => ({ ts: Math.min(p.ts + bucketMs, to), value: p.value })));
       continue;
     }
     const points = await queryRaw(historian, tag, from - lookBack, to + 1);

@@ -37,7 +37,7 @@ export {
 /** Sum cells by asset, line, area, site, shift, day, week, order or product; ratios after summing. */
 export { groupCells, sumCells, groupKey, isoWeek, GROUP_BY, type GroupBy } from './aggregate.js';
 /** OEE from raw historian samples. */
-export { computeOeeFromHistory, queryRaw, type HistoryOptions, type HistoryOee } from './history.js';
+export { computeOeeFromHistory, queryRaw, queryBuckets, type HistoryOptions, type HistoryOee } from './history.js';
 /** Live OEE from the bus, advanced every second. */
 export { LiveOee, type LiveOeeOptions } from './live-oee.js';
 /** `GET /api/v1/oee` and `GET /api/v1/kpis`. */

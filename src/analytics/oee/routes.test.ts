@@ -157,3 +157,19 @@ test('GET /api/v1/oee/live answers from a LiveOee fed the same samples', async (
   assert.equal((await without.inject({ url: `/api/v1/oee/live?asset=${M1}` })).json().error.code, 'LOOM_BAD_REQUEST');
   await without.close();
 });
+
+test('a month-long range reads energy per minute in windows the historian accepts (at most 10,000 buckets each)', async () => {
+  const [m1] = streams();
+  for (let h = 0; h < 24 * 31; h++) m1.energy(m1.t('00:00') - 20 * 86_400_000 + h * 3_600_000, 1000 + h);
+  const tags = machineTags(M1, { energy: true });
+  const historian = new FakeHistorian(m1.samples);
+  const app = await server({ historian, registry: { all: () => tags } });
+  const res = await app.inject({ url: `/api/v1/kpis?asset=${M1}&from=2026-11-06T00:00:00Z&to=2026-12-06T00:00:00Z` });
+  assert.equal(res.statusCode, 200, res.body);
+  const energyQueries = historian.queries.filter((q) => q.tag.endsWith('/energy'));
+  assert.ok(energyQueries.length >= 5 && energyQueries.every((q) => q.bucketMs === 60_000 && q.agg === 'last'));
+  const perUnit = res.json().computed.find((k: { id: string }) => k.id === 'comprehensive_energy_consumption');
+  // Readings hourly, +1 kWh each, from 2026-11-06 00:00 to the last at 2026-12-06 23:00 (after `to`): 30 days x 24 h.
+  assert.ok(Math.abs(perUnit.value - (30 * 24) / (1810 - 1000 + 60 - 50)) < 1e-9, `${perUnit.value}`);
+  await app.close();
+});

@@ -118,6 +118,9 @@ export class FakeHistorian implements Pick<Historian, 'query'> {
   async query(q: HistoryQuery): Promise<HistoryResult> {
     this.queries.push(q);
     const points = (this.byTag.get(q.tag) ?? []).filter((s) => s.ts >= q.from && s.ts < q.to).map((s) => ({ ts: s.ts, value: s.value, quality: s.quality }));
+    if (q.bucketMs !== undefined && Math.ceil(q.to / q.bucketMs) - Math.floor(q.from / q.bucketMs) > 10_000) {
+      throw new Error(`query of '${q.tag}': more than 10000 buckets (as the real historian refuses)`);
+    }
     if (q.bucketMs !== undefined && q.agg === 'last') {
       // Only what the OEE asks for: the last reading per bucket (buckets aligned to the epoch).
       const buckets = new Map<number, (typeof points)[number]>();
