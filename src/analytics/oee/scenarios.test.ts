@@ -389,3 +389,28 @@ test('S5b energy read per minute from a rollup gives the same energy per unit as
   near(rolled.report.quantities.energy, 90, 'rollup kWh');
   near(kpi(rolled.report, 'comprehensive_energy_consumption') ?? null, 0.5, 'kWh per unit');
 });
+
+test('S15 planned maintenance is planned downtime (PMT); the corrective maintenance ratio weighs it against breakdowns', async () => {
+  const script = new Script(M1)
+    .product('05:00', 'p60', 60)
+    .counts('06:00', 0, 0)
+    .state('06:00', 'running')
+    .counts('07:00', 60, 0)
+    .state('07:00', 'planned_maintenance')
+    .state('09:00', 'running')
+    .counts('09:45', 105, 0)
+    .state('09:45', 'planned_break')
+    .state('10:15', 'running')
+    .counts('12:00', 210, 0)
+    .state('12:00', 'breakdown')
+    .state('12:30', 'running')
+    .counts('14:00', 300, 0);
+  const { report } = await run(script, '06:00', '14:00');
+  near(report.timeElements.PDT, 150 * MIN, 'PDT = maintenance 120 + break 30');
+  near(report.timeElements.PMT, 120 * MIN, 'PMT');
+  near(report.timeElements.CMT, 30 * MIN, 'CMT');
+  expectBoth(report, { PBT: 330, APT: 300, iso: [300 / 330, 1, 1], nakajima: [300 / 330, 1, 1], oee: 300 / 330 });
+  near(kpi(report, 'corrective_maintenance_ratio') ?? null, 0.2, 'CMT / (CMT + PMT)');
+  near(report.teep, 300 / 480, 'TEEP = OEE x PBT / calendar');
+  near(kpi(report, 'equipment_load_ratio') ?? null, 300 / 480, 'PRI x PQ / POT');
+});
