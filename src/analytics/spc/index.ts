@@ -12,3 +12,4 @@ export { capability, type Capability, type CapabilityInput, type SpecLimits } fr
 export { CHART_KINDS, type ChartKind, type ChartLimits, type ChartPoint, type LineLimits } from './types.js';
 export { SpcMonitor, spcEventTopic, type SpcEvent, type SpcMonitorOptions, type SampleSource, type EventSink } from './monitor.js';
 export { spcRoutes, MAX_SPC_SAMPLES, type SpcRouteDeps } from './routes.js';
+export { spcConfigSchema, startSpcMonitors, type SpcConfig, type SpcConfigInput } from './config.js';
