@@ -11,6 +11,8 @@ export {
   SpcMonitor,
   spcEventTopic,
   spcRoutes,
+  spcConfigSchema,
+  startSpcMonitors,
   type SpcAnalysis,
   type ChartLimits,
   type ChartKind,
@@ -18,4 +20,5 @@ export {
   type SpcEvent,
   type SpcMonitorOptions,
   type SpcRouteDeps,
+  type SpcConfig,
 } from './spc/index.js';
