@@ -15,6 +15,7 @@ import { packageRoot } from './package-root.js';
 import { AuditLog, WriteBack } from './act/index.js';
 import { EmbeddedBroker, brokerConnection, type BrokerConnection } from './broker/index.js';
 import { UnsRepublisher } from './republish/index.js';
+import { LiveOee, sitePlanFor } from './analytics/oee/index.js';
 
 const ROOT = packageRoot();
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -180,6 +181,9 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
 
   let republisher: UnsRepublisher | undefined;
   const telemetry = new Telemetry(ingest, historian);
+  const liveOee = new LiveOee({ tags: () => registry.all(), planFor: sitePlanFor(config.plant), start: Date.now() });
+  liveOee.attach(bus);
+  liveOee.start();
   const audit = new AuditLog(dataDir === ':memory:' ? undefined : join(dataDir, 'audit.jsonl'));
   const writeBack = new WriteBack(registry, () => connectors, audit);
   const retentionTimer = setInterval(() => {
@@ -204,6 +208,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       ],
       writeBack,
       audit,
+      liveOee,
       uiDir: join(ROOT, 'src/ui/dist'),
       version: VERSION,
       startedAt: Date.now(),
@@ -248,6 +253,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       await broker?.stop();
       await api.close();
       telemetry.stop();
+      liveOee.stop();
       await audit.close();
       await core.close();
     },

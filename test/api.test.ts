@@ -235,6 +235,19 @@ describe('HTTP API', () => {
     assert.equal(audit[4].reason, 'new recipe');
   });
 
+  test('analytics routes are served by the app: OEE, live OEE, KPIs and SPC', async () => {
+    const oee = await get(`/api/v1/oee?asset=${PRESS}&from=${t0}&to=${t0 + 600_000}`);
+    assert.equal(oee.status, 200, JSON.stringify(oee.body));
+    const live = await get(`/api/v1/oee/live?asset=${PRESS}`);
+    assert.equal(live.status, 200, JSON.stringify(live.body));
+    const kpis = await get(`/api/v1/kpis?asset=${PRESS}`);
+    assert.equal(kpis.status, 200, JSON.stringify(kpis.body));
+    const spc = await get(`/api/v1/spc?tag=${PRESS}/temperature&from=${t0}&to=${t0 + 120_000}&chart=imr`);
+    assert.equal(spc.status, 200, JSON.stringify(spc.body));
+    const docs = await get('/docs/json');
+    for (const path of ['/api/v1/oee', '/api/v1/spc', '/api/v1/kpis']) assert.ok(docs.body.paths[path], path);
+  });
+
   test('every API error code is documented in docs/errors.md', () => {
     const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
     for (const code of Object.keys(API_ERRORS)) assert.ok(doc.includes(`\`${code}\``), `${code} is not in docs/errors.md`);

@@ -5,6 +5,7 @@ import type { DeadLetterStore, Ingest } from '../ingest/index.js';
 import type { ConnectorHealth } from '../connectors/types.js';
 import type { Telemetry } from './telemetry.js';
 import type { AuditLog, WriteBack } from '../act/index.js';
+import type { LiveOee } from '../analytics/oee/index.js';
 
 /** Everything the API reads; the composition root (src/app.ts) builds it. */
 export interface ApiDeps {
@@ -17,6 +18,8 @@ export interface ApiDeps {
   telemetry: Telemetry;
   connectors: () => ConnectorHealth[];
   writeBack: WriteBack;
+  /** Running OEE totals per asset, when analytics run. */
+  liveOee?: LiveOee;
   audit: AuditLog;
   /** Folder of the built dashboard; absent or missing: `/` explains how to build it. */
   uiDir?: string;

@@ -12,6 +12,8 @@ import { liveRoutes } from './routes/live.js';
 import { systemRoutes } from './routes/system.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { writeRoutes } from './routes/write.js';
+import { oeeRoutes } from '../analytics/oee/index.js';
+import { spcRoutes } from '../analytics/spc/routes.js';
 
 /** Builds the HTTP API (REST, WebSocket, `/metrics`, `/docs`) and serves the dashboard. */
 export async function buildApi(deps: ApiDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
@@ -51,6 +53,8 @@ export async function buildApi(deps: ApiDeps, options: { logger?: FastifyServerO
     await systemRoutes(scope, deps);
     await metricsRoutes(scope, deps);
     await writeRoutes(scope, deps);
+    await oeeRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant, live: deps.liveOee });
+    await spcRoutes(scope, { historian: deps.historian, registry: deps.registry });
   });
 
   if (deps.uiDir && existsSync(deps.uiDir)) {
