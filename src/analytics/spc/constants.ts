@@ -8,7 +8,7 @@
  * A2 = 3/(d2 √n), D3 = max(0, 1 - 3 d3/d2), D4 = 1 + 3 d3/d2, E2 = 3/d2(2),
  * A3 = 3/(c4 √n), B3 = max(0, 1 - 3 √(1-c4²)/c4), B4 = 1 + 3 √(1-c4²)/c4.
  *
- * Two modes: `exact` (default; what qcc and Minitab use) and `rounded` (each constant rounded as the
+ * Two modes: `exact` (default; full-precision constants, as statistical software computes them) and `rounded` (each constant rounded as the
  * printed textbook tables round it: 3 decimals, c4 4 decimals, E2 = 3/1.128 = 2.660), which reproduces
  * hand calculations such as Montgomery's piston-ring example to the last printed digit.
  */

@@ -62,7 +62,7 @@ test('exact constants agree except in the 5th decimal of the limits (the referen
   const { location, dispersion, sigmaWithin } = result.limits;
   assert.equal(fixed(location.center, 6), '74.001176');
   assert.equal(fixed(sigmaWithin, 6), '0.009785');
-  // qcc (exact d2 = 2.325929) prints 73.98805 / 74.01430; R UCL with D4 = 2.11450 is 0.04813.
+  // Exact A2 = 0.576829 gives 73.98805 / 74.01430; R UCL with D4 = 2.11450 is 0.04813.
   assert.equal(fixed(location.lower, 5), '73.98805');
   assert.equal(fixed(location.upper, 5), '74.01430');
   assert.equal(fixed(dispersion.upper, 5), '0.04813');
