@@ -113,17 +113,13 @@ export class OpcUaConnector implements Connector {
     this.running = false;
     this.wake?.();
     const client = this.client;
-    try {
-      await this.subscription?.terminate();
-    } catch {
-      // the server may be gone
+    if (this.state === 'connected') {
+      // Politely end subscription and session, but never wait long for a server that is going away.
+      await withTimeout(this.subscription?.terminate(), 2_000);
+      await withTimeout(this.session?.close(true), 2_000);
     }
-    try {
-      await this.session?.close(true);
-    } catch {
-      // idem
-    }
-    await client?.disconnect().catch(() => undefined);
+    // Cancels a reconnection in progress too.
+    await withTimeout(client?.disconnect(), 5_000);
     await this.loop;
     this.flush();
     this.session = undefined;
@@ -377,4 +373,12 @@ export class OpcUaConnector implements Connector {
       this.lastError = `publish failed: ${(error as Error).message}`;
     });
   }
+}
+
+/** Awaits `promise` for at most `ms`; errors and timeouts are swallowed (used on shutdown). */
+async function withTimeout(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!promise) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
