@@ -154,6 +154,17 @@ if (unreachable && process.env.CI === 'true') {
       assert.match(logged[0], /historian write failed/);
     });
 
+    it('defines tags idempotently, including a path given twice, and follows a changed type', async () => {
+      const { historian: h, schema } = await open();
+      await h.defineTags([...TAGS, { ...TAGS[0], id: 77 }]);
+      await h.defineTags([{ ...TAGS[0], type: 'string' }]);
+      assert.equal((await h.stats()).tags, TAGS.length);
+      await h.write([s(TEMP, T0, 'now text')]);
+      assert.deepEqual((await h.query({ tag: TEMP, from: T0, to: T0 + M, bucketMs: M })).points, [{ ts: T0, value: 'now text' }]);
+      const rows = await admin!.query(`SELECT count(*)::int AS n FROM "${schema}".tags`);
+      assert.equal(rows.rows[0].n, TAGS.length);
+    });
+
     it('fails to open with an error naming the server without its password', async () => {
       const bad = new PostgresHistorian({ url: 'postgres://loom:secret@127.0.0.1:1/none', schema: 'x' });
       await assert.rejects(bad.open(), (error: Error) => {

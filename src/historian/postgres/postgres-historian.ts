@@ -157,11 +157,13 @@ export class PostgresHistorian implements Historian {
     const { pool } = this.ready();
     if (tags.length === 0) return;
     const s = ident(this.schema);
-    const paths = tags.map((t) => t.path);
+    // One row per path (the last definition wins): an upsert may not touch a row twice.
+    const kinds = new Map(tags.map((t) => [t.path, KIND_OF[t.type]]));
+    const paths = [...kinds.keys()];
     await pool.query(
       `INSERT INTO ${s}.tags (path, kind) SELECT * FROM unnest($1::text[], $2::text[])
         ON CONFLICT (path) DO UPDATE SET kind = EXCLUDED.kind WHERE ${s}.tags.kind <> EXCLUDED.kind`,
-      [paths, tags.map((t) => KIND_OF[t.type])],
+      [paths, [...kinds.values()]],
     );
     const stored = await pool.query<{ id: number; path: string; kind: StoredKind }>(`SELECT id, path, kind FROM ${s}.tags WHERE path = ANY($1::text[])`, [paths]);
     for (const tag of stored.rows) this.remember(tag);
