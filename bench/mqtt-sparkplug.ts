@@ -14,14 +14,12 @@ import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
-import { Bus } from '../src/bus/index.js';
 import { encodePayload } from '../src/connectors/sparkplug/codec.js';
 import { DataTypes } from '../src/connectors/sparkplug/datatypes.js';
 import { SparkplugHost } from '../src/connectors/sparkplug/host.js';
 import type { RawSample } from '../src/connectors/types.js';
-import { DuckDbHistorian } from '../src/historian/index.js';
-import { DeadLetterStore, Ingest } from '../src/ingest/index.js';
-import { TagRegistry, type Sample } from '../src/model/index.js';
+import { openCore } from '../src/app.js';
+import { TagRegistry, parseConfig } from '../src/model/index.js';
 
 interface PublisherInput {
   url: string;
@@ -183,16 +181,12 @@ if (isMainThread) {
   const dir = mkdtempSync(join(tmpdir(), 'loom-bench-sparkplug-'));
   try {
     const group = `bench-e2e-${run}`;
-    const registry = new TagRegistry();
-    const bus = new Bus<Sample>();
-    const ingest = new Ingest(registry, bus, new DeadLetterStore());
-    const historian = new DuckDbHistorian({ path: join(dir, 'e2e.duckdb'), flushIntervalMs: 5, compactRows: 2_000_000 });
-    await historian.open();
-    const defined: Promise<void>[] = [];
-    registry.onAdd((tag) => void defined.push(historian.defineTags([tag])));
+    // The app's own core: ingest -> bus -> pipelined historian writes, runtime tags defined first.
+    const config = parseConfig(`plant:\n  enterprise: { id: bench }\n  sites: [{ id: site }]\n`);
+    const core = await openCore({ config, file: 'bench', baseDir: dir }, { dataDir: dir, logger: false });
+    const { registry, bus, ingest, historian } = core;
     let durable = 0;
     historian.onWrite((report) => void (durable += report.rows));
-    bus.subscribe('#', (batch) => historian.write(batch), { name: 'historian', maxBatch: 5_000 });
     const host = new SparkplugHost({ config: { url, hostId: `bench-e2e-${run}`, groups: [group], root: 'bench' } });
     let published = 0;
     await host.start({ registry, logger, publish: (batch: RawSample[], source) => ((published += batch.length), ingest.publish(batch, source)) });
@@ -211,8 +205,7 @@ if (isMainThread) {
     line('ratio end to end / baseline', (rate / baseline).toFixed(2));
     line('ingest rejects / bus drops', `${ingest.stats().rejected} / ${bus.stats().dropped}`);
     await host.stop();
-    await Promise.all(defined);
-    await historian.close();
+    await core.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

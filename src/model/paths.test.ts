@@ -20,6 +20,10 @@ test('topicMatches follows MQTT wildcard semantics', () => {
     ['a/b/c', 'a/b', false],
     ['+/b/#', 'x/b', true],
     ['acme/+/assembly/#', 'acme/berlin/assembly/line-1/press-1/temperature', true],
+    ['#', '$events/spc/a/b', false],
+    ['+/spc/#', '$events/spc/a', false],
+    ['$events/#', '$events/spc/a/b', true],
+    ['$events/spc/+/b', '$events/spc/a/b', true],
   ];
   for (const [pattern, topic, expected] of cases) {
     assert.equal(topicMatches(pattern, topic), expected, `${pattern} vs ${topic}`);

@@ -40,6 +40,9 @@ export function patternError(pattern: string): string | undefined {
  * @example topicMatches('acme/+/assembly/#', 'acme/berlin/assembly/line-1/press-1/temperature') // true
  */
 export function topicMatches(pattern: string, topic: string): boolean {
+  // As in MQTT, a wildcard in the first level does not match system topics starting with '$'
+  // ($events/...), so a '#' subscriber such as the historian never receives events.
+  if (topic.charCodeAt(0) === 36 /* $ */ && (pattern.charCodeAt(0) === 35 /* # */ || pattern.charCodeAt(0) === 43) /* + */) return false;
   if (pattern === '#') return true;
   let p = 0;
   let t = 0;
