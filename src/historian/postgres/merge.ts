@@ -43,6 +43,11 @@ export async function mergeBatch(client: PoolClient, schema: string, lines: read
   }
 }
 
+/** Per tag of `dirty`: its newest row in rollup_1m (`top`, NULL without rows). */
+function topMinute(s: string, dirty: string): string {
+  return `(SELECT g.tag, (SELECT max(m.bucket) FROM ${s}.rollup_1m m WHERE m.tag = g.tag) AS top FROM (SELECT DISTINCT tag FROM ${dirty}) g)`;
+}
+
 /** The last rollup row of `table` strictly before `before` (an SQL expression over `d`), as a carry row. */
 function lastTail(table: string, dirty: string, before: string): string {
   return carryRows(`(SELECT d.tag, c.tail_ts, c.tail_val, c.tail_good FROM ${dirty} d CROSS JOIN LATERAL (
@@ -59,10 +64,13 @@ function lastTail(table: string, dirty: string, before: string): string {
  */
 async function refreshMinutes(client: PoolClient, s: string, analyze: boolean): Promise<number> {
   await client.query(`INSERT INTO dirty0 SELECT DISTINCT tag, ${floorTo('ts', M)} FROM batch WHERE str IS NULL`);
+  // The next non-empty minute is looked up only where one can exist: below the tag's newest minute
+  // row (never, for a stream appending in order), and when the next minute has no written sample.
   await client.query(`INSERT INTO dirty SELECT tag, bucket FROM dirty0
-    UNION SELECT d.tag, n.bucket FROM dirty0 d CROSS JOIN LATERAL (
-      SELECT m.bucket FROM ${s}.rollup_1m m WHERE m.tag = d.tag AND m.bucket > d.bucket ORDER BY m.bucket LIMIT 1) n
-    -- When the next minute has a written sample, it is that next non-empty minute: no lookup.
+    UNION SELECT d.tag, n.bucket FROM dirty0 d
+      JOIN ${topMinute(s, 'dirty0')} t ON t.tag = d.tag AND d.bucket < t.top
+      CROSS JOIN LATERAL (
+        SELECT m.bucket FROM ${s}.rollup_1m m WHERE m.tag = d.tag AND m.bucket > d.bucket ORDER BY m.bucket LIMIT 1) n
     WHERE NOT EXISTS (SELECT 1 FROM dirty0 x WHERE x.tag = d.tag AND x.bucket = d.bucket + ${M})`);
   const stats = await client.query<{ n: string; lo: string | null; hi: string | null }>('SELECT count(*) AS n, min(bucket) AS lo, max(bucket) AS hi FROM dirty');
   const count = Number(stats.rows[0].n);
@@ -77,9 +85,15 @@ async function refreshMinutes(client: PoolClient, s: string, analyze: boolean): 
       JOIN ${s}.raw r ON r.tag = g.tag AND r.ts >= g.lo AND r.ts < g.hi + ${M}
       WHERE r.str IS NULL AND r.ts >= ${lo} AND r.ts < ${hi + M}
         AND EXISTS (SELECT 1 FROM dirty d WHERE d.tag = r.tag AND d.bucket = ${floorTo('r.ts', M)})) x`),
-    // Every dirty minute holds samples, so one whose previous minute is dirty too gets its carry-in
-    // from that minute's last sample; the others take the tail of the last clean minute row.
-    lastTail(`${s}.rollup_1m`, `(SELECT * FROM dirty WHERE NOT EXISTS (SELECT 1 FROM dirty p WHERE p.tag = dirty.tag AND p.bucket = dirty.bucket - ${M}))`, 'd.bucket'),
+    // Every dirty minute holds samples, so a dirty minute gets its carry-in from the previous dirty
+    // minute's last sample unless a clean minute row lies between them; only the first dirty minute
+    // of a tag, and those after a dirty minute below the tag's newest clean row, look one up.
+    lastTail(
+      `${s}.rollup_1m`,
+      `(SELECT z.tag, z.bucket FROM (SELECT d.tag, d.bucket, lag(d.bucket) OVER (PARTITION BY d.tag ORDER BY d.bucket) AS prev FROM dirty d) z
+        LEFT JOIN ${topMinute(s, 'dirty')} t ON t.tag = z.tag WHERE z.prev IS NULL OR z.prev < t.top)`,
+      'd.bucket',
+    ),
     // Hour rows are not recomputed yet: only those wholly before a tag's first dirty minute are current.
     lastTail(`${s}.rollup_1h`, '(SELECT tag, min(bucket) AS bucket FROM dirty GROUP BY tag)', floorTo('d.bucket', H)),
   ].join(' UNION ALL ');
