@@ -171,11 +171,12 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   if (config.mqtt.url || broker) mqtt = brokerConnection(config.mqtt, broker?.url);
 
   const simulatorEnabled = options.simulator ?? config.simulator.enabled;
-  const connectors = createConnectors({ ...config, simulator: { ...config.simulator, enabled: simulatorEnabled } }, {
+  const connectors = await createConnectors({ ...config, simulator: { ...config.simulator, enabled: simulatorEnabled } }, {
     dataDir: dataDir === ':memory:' ? undefined : dataDir,
     freshHistorian: historian.latest().length === 0,
     deadLetters,
     mqtt,
+    log: (message) => logger.debug({ source: 'protocol-stack' }, message),
   });
   await registerTags(core, connectors);
 

@@ -15,6 +15,8 @@ Usage:
       Backfill the historian with simulated history from the virtual factory.
   loom simulate --sparkplug mqtt://host:1883 | --mqtt-json mqtt://host:1883 [--topic-prefix P]
       Run the virtual factory as external Sparkplug B edge nodes or MQTT JSON publishers.
+  loom simulate --opcua 4840 | --modbus 5020
+      Serve the virtual factory as an OPC UA server or as Modbus TCP devices; prints the config to read it.
   loom help
 `;
 
@@ -42,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
             sparkplug: { type: 'string' },
             'mqtt-json': { type: 'string' },
             'topic-prefix': { type: 'string' },
+            opcua: { type: 'string' },
+            modbus: { type: 'string' },
           }),
         );
       case undefined:

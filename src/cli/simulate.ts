@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfigFile, loadDemoConfig } from '../model/index.js';
 import { openCore, registerTags } from '../app.js';
 import { runBackfill, VirtualFactory, GROUND_TRUTH_FILE } from '../connectors/simulator/index.js';
@@ -20,8 +20,11 @@ export async function runSimulate(args: {
   sparkplug?: string;
   'mqtt-json'?: string;
   'topic-prefix'?: string;
+  opcua?: string;
+  modbus?: string;
 }): Promise<number> {
   if (args.sparkplug || args['mqtt-json']) return runAsDevices(args);
+  if (args.opcua || args.modbus) return serveAsServers(args);
   const days = args.days === undefined ? 7 : Number(args.days);
   if (!Number.isFinite(days) || days <= 0 || days > 3660) throw new Error(`--days '${args.days}' must be a number of days between 0 and 3660`);
   const speed = args.speed === undefined || args.speed === 'max' ? 'max' : Number(args.speed);
@@ -95,5 +98,37 @@ async function runAsDevices(args: { config?: string; sparkplug?: string; 'mqtt-j
     const totals = await runMqttJsonPublisher({ plant: config.plant, options: config.simulator, url, topicPrefix: args['topic-prefix'], signal: controller.signal });
     process.stdout.write(`Stopped: ${JSON.stringify(totals)}\n`);
   }
+  return 0;
+}
+
+/**
+ * `loom simulate --opcua PORT` / `--modbus PORT`: the virtual factory served as an OPC UA server, or as
+ * Modbus TCP devices (one unit id per machine on one port), until Ctrl+C. Prints the connector config
+ * block that reads it back.
+ */
+async function serveAsServers(args: { config?: string; data?: string; opcua?: string; modbus?: string }): Promise<number> {
+  const loaded = args.config ? loadConfigFile(args.config) : loadDemoConfig();
+  const { config } = loaded;
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  const { stringify } = await import('yaml');
+  const port = (value: string, name: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} '${value}' is not a port number (e.g. 4840 for OPC UA, 5020 for Modbus)`);
+    return n;
+  };
+  if (args.opcua) {
+    const { serveFactoryOpcUa, quietOpcUa } = await import('../connectors/opcua/index.js');
+    quietOpcUa();
+    const dataDir = resolve(loaded.baseDir, args.data ?? config.dataDir);
+    const served = await serveFactoryOpcUa({ plant: config.plant, options: config.simulator, port: port(args.opcua, 'opcua'), pkiDir: join(dataDir, 'pki', 'opcua-simulator'), signal: controller.signal });
+    process.stdout.write(`Virtual factory served over OPC UA at ${served.endpointUrl} (${served.machines.length} machines).\nRead it with this config block:\n\n${stringify({ opcua: [served.clientConfig()] })}\n`);
+  } else {
+    const { serveFactoryModbus } = await import('../connectors/modbus/index.js');
+    const served = await serveFactoryModbus({ plant: config.plant, options: config.simulator, host: '127.0.0.1', port: port(args.modbus!, 'modbus'), signal: controller.signal });
+    process.stdout.write(`Virtual factory served over Modbus TCP: ${served.machines.map((m) => `${m.machine} unit ${m.unitId}`).join(', ')}.\nRead it with this config block:\n\n${stringify({ modbus: [served.clientConfig()] })}\n`);
+  }
+  await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
   return 0;
 }

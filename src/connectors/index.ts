@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LoomConfig } from '../model/index.js';
 import type { Connector } from './types.js';
 import type { DeadLetterStore } from '../ingest/index.js';
@@ -18,13 +20,15 @@ export interface ConnectorEnvironment {
   deadLetters?: DeadLetterStore;
   /** Loom's MQTT broker (embedded or external), when there is one. */
   mqtt?: BrokerConnection;
+  /** Where protocol stacks' own chatter goes (debug log). */
+  log?: (message: string) => void;
 }
 
 /**
  * The connector registry: one line per connector kind. Adding a connector means a folder under
  * `src/connectors/` and a line here.
  */
-export function createConnectors(config: LoomConfig, environment: ConnectorEnvironment): Connector[] {
+export async function createConnectors(config: LoomConfig, environment: ConnectorEnvironment): Promise<Connector[]> {
   const connectors: Connector[] = [];
   const simulateOverSparkplug = config.simulator.enabled && config.simulator.transport === 'sparkplug';
   if (simulateOverSparkplug && !environment.mqtt) throw new Error("simulator.transport 'sparkplug' needs an MQTT broker: enable mqtt.broker or set mqtt.url");
@@ -57,6 +61,16 @@ export function createConnectors(config: LoomConfig, environment: ConnectorEnvir
         deadLetter: (reason, detail, raw) => deadLetters?.add({ source: id, reason: storeReason(reason), detail: `[${reason}] ${detail}`, sample: raw }),
       }),
     );
+  }
+  // OPC UA and Modbus load their protocol stacks only when configured (node-opcua takes a second to load).
+  if (config.opcua.length > 0) {
+    const { OpcUaConnector, quietOpcUa } = await import('./opcua/index.js');
+    quietOpcUa(environment.log);
+    for (const c of config.opcua) connectors.push(new OpcUaConnector({ config: c, pkiDir: join(environment.dataDir ?? tmpdir(), 'pki', 'opcua') }));
+  }
+  if (config.modbus.length > 0) {
+    const { ModbusConnector } = await import('./modbus/index.js');
+    for (const c of config.modbus) connectors.push(new ModbusConnector({ config: c }));
   }
   if (simulateOverSparkplug) {
     connectors.push(

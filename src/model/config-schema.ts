@@ -5,6 +5,8 @@ import { mqttConfigSchema } from '../broker/config.js';
 import { mqttJsonConnectorSchema } from '../connectors/mqtt/config.js';
 import { sparkplugConfigSchema } from '../connectors/sparkplug/config.js';
 import { republishSchema } from '../republish/config.js';
+import { opcuaConnectorSchema } from '../connectors/opcua/config.js';
+import { modbusConnectorSchema } from '../connectors/modbus/config.js';
 
 // One schema per config block: validation, TypeScript types and the reference in README all come
 // from here, so a field's description lives in exactly one place.
@@ -172,6 +174,8 @@ export const loomConfigSchema = z
       .prefault({})
       .describe('MQTT: the embedded broker (or an external one) and the JSON connectors'),
     sparkplug: sparkplugConfigSchema.prefault({}).describe('Sparkplug B 3.0 host application'),
+    opcua: z.array(opcuaConnectorSchema).default([]).describe('OPC UA client connectors: endpoints, security, node-to-tag mappings'),
+    modbus: z.array(modbusConnectorSchema).default([]).describe('Modbus TCP pollers: devices, register maps, poll groups'),
     republish: republishSchema.prefault({}).describe('UNS republish: every sample published at <prefix>/<path> for other systems'),
     plant: plantSchema.describe('The ISA-95 plant model: enterprise > site > area > line > machine'),
   })

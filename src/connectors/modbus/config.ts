@@ -1,6 +1,6 @@
 // The `modbus` connector's config block, declared once: validation, types and docs come from here.
 import { z } from 'zod';
-import { parseDuration } from '../../model/index.js';
+import { parseDuration } from '../../model/duration.js';
 
 /** A duration as `250ms`, `5s` ... or a number of milliseconds. */
 export const durationSchema = (fallback: string) =>

@@ -1,6 +1,6 @@
 // The `opcua` connector's config block, declared once: validation, types and docs come from here.
 import { z } from 'zod';
-import { parseDuration } from '../../model/index.js';
+import { parseDuration } from '../../model/duration.js';
 
 const duration = (fallback: string) =>
   z
