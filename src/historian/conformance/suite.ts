@@ -108,7 +108,7 @@ export function historianConformance(name: string, makeHistorian: MakeHistorian)
         s(TEMP, T0 + 2 * S, -1e-7, 'bad'),
         s(RUNNING, T0, true),
         s(RUNNING, T0 + S, false),
-        s(STATE, T0, 'idle\twith tab, "quotes", back\\slash\nand newline'),
+        s(STATE, T0, 'idle\twith tab, "quotes", back\\slash\nnewline\r\nCRLF, \\N, ü'),
         s(RECIPE, T0, '{"speed":3,"name":"ü"}'),
       ]);
       const temp = await h.query({ tag: TEMP, from: T0, to: T0 + M });
@@ -126,7 +126,7 @@ export function historianConformance(name: string, makeHistorian: MakeHistorian)
         ],
       });
       assert.deepEqual(values((await h.query({ tag: RUNNING, from: T0, to: T0 + M })).points), [[0, true], [S, false]]);
-      assert.deepEqual(values((await h.query({ tag: STATE, from: T0, to: T0 + M })).points), [[0, 'idle\twith tab, "quotes", back\\slash\nand newline']]);
+      assert.deepEqual(values((await h.query({ tag: STATE, from: T0, to: T0 + M })).points), [[0, 'idle\twith tab, "quotes", back\\slash\nnewline\r\nCRLF, \\N, ü']]);
       assert.deepEqual(values((await h.query({ tag: RECIPE, from: T0, to: T0 + M })).points), [[0, '{"speed":3,"name":"ü"}']]);
       // The range is [from, to): a sample at `to` is not returned, one at `from` is.
       assert.deepEqual(values((await h.query({ tag: TEMP, from: T0 + S, to: T0 + 2 * S })).points), [[S, 21]]);
