@@ -47,8 +47,9 @@ after(async () => {
 });
 
 let schemaNo = 0;
+const values1m = (result: { points: Array<{ value: unknown }> }) => result.points.map((p) => p.value);
 /** A fresh schema and a handle whose cleanup closes every instance and drops the schema. */
-async function makePostgres(options: ConformanceOptions & { schema?: string; logger?: HistorianLogger } = {}): Promise<HistorianHandle & { historian: PostgresHistorian; schema: string }> {
+async function makePostgres(options: ConformanceOptions & { schema?: string; logger?: HistorianLogger; applicationName?: string } = {}): Promise<HistorianHandle & { historian: PostgresHistorian; schema: string }> {
   const schema = options.schema ?? `loom_test_${RUN}_${++schemaNo}`;
   const make = () => new PostgresHistorian({ url: URL, schema, ...options });
   const instances: PostgresHistorian[] = [make()];
@@ -90,7 +91,7 @@ if (unreachable && process.env.CI === 'true') {
       for (const handle of handles.splice(0)) await handle.cleanup();
       for (const cleanup of cleanups.splice(0)) cleanup();
     });
-    async function open(options: ConformanceOptions & { logger?: HistorianLogger } = {}) {
+    async function open(options: ConformanceOptions & { logger?: HistorianLogger; applicationName?: string } = {}) {
       const handle = await makePostgres(options);
       handles.push(handle);
       await handle.historian.defineTags(TAGS);
@@ -152,6 +153,32 @@ if (unreachable && process.env.CI === 'true') {
       assert.equal((await h.stats()).pendingSamples, 0);
       assert.equal(logged.length, 1);
       assert.match(logged[0], /historian write failed/);
+    });
+
+    it('reconnects its writer after the server dropped the connection, with the session tables recreated', async () => {
+      const logged: string[] = [];
+      const log = (m: string) => logged.push(m);
+      const applicationName = `loom-test-${RUN}-reconnect`;
+      const { historian: h } = await open({ applicationName, logger: { info: log, warn: log, error: log } });
+      await h.write([s(TEMP, T0, 1)]);
+      const killed = await admin!.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`, [applicationName]);
+      assert.ok(killed.rows.length >= 1, 'the writer connection was found');
+      // The next write either finds the connection marked broken and reconnects first, or fails
+      // with it (the error event may come late) and the one after reconnects.
+      let stored = false;
+      for (let attempt = 0; attempt < 2 && !stored; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        stored = await h.write([s(TEMP, T0 + (attempt + 1) * 1_000, 2)]).then(
+          () => true,
+          (error: Error) => (assert.match(error.message, /historian write failed/), false),
+        );
+      }
+      assert.ok(stored, `no write succeeded after the connection was dropped: ${logged.join(' | ')}`);
+      assert.ok(logged.some((m) => /reconnected/.test(m)), logged.join(' | '));
+      const points = (await h.query({ tag: TEMP, from: T0, to: T0 + M })).points;
+      assert.equal(points[0].value, 1);
+      assert.equal(points.at(-1)!.value, 2);
+      assert.deepEqual(values1m(await h.query({ tag: TEMP, from: T0, to: T0 + M, bucketMs: M, agg: 'count' })), [points.length]);
     });
 
     it('defines tags idempotently, including a path given twice, and follows a changed type', async () => {

@@ -25,6 +25,8 @@ export interface PostgresHistorianOptions {
   url: string;
   /** Schema holding the historian's tables (default `loom`); created when missing. */
   schema?: string;
+  /** `application_name` of the connections, as `pg_stat_activity` shows it (default `loom-historian`). */
+  applicationName?: string;
   /** Connections for queries, besides the one writer connection (default 4). */
   queryConnections?: number;
   /** Most samples one commit holds; under load, waiting writes are grouped up to this (default 50,000). */
@@ -72,6 +74,8 @@ const LINES_PER_CHUNK = 2_000;
 export class PostgresHistorian implements Historian {
   private pool?: pg.Pool;
   private writer?: pg.PoolClient;
+  /** The writer connection failed (server restart, network): the next commit reconnects first. */
+  private writerBroken = false;
   private failure?: Error;
   private layout: RawLayout = 'partitioned';
   private readonly schema: string;
@@ -99,16 +103,12 @@ export class PostgresHistorian implements Historian {
 
   async open(): Promise<void> {
     if (this.pool) throw new Error('historian is already open');
-    const pool = new pg.Pool({ connectionString: this.options.url, max: (this.options.queryConnections ?? 4) + 1, application_name: 'loom-historian' });
+    const pool = new pg.Pool({ connectionString: this.options.url, max: (this.options.queryConnections ?? 4) + 1, application_name: this.options.applicationName ?? 'loom-historian' });
     pool.on('error', (error) => this.options.logger?.warn(`historian: idle PostgreSQL connection failed: ${error.message}`));
     let writer: pg.PoolClient | undefined;
     try {
       writer = await pool.connect();
-      // A checked-out client without an 'error' listener would crash the process when the server goes away.
-      writer.on('error', (error) => {
-        this.failure ??= new Error(`historian lost its PostgreSQL connection: ${error.message}`);
-        this.options.logger?.error(this.failure.message);
-      });
+      this.watch(writer);
       this.layout = await chooseLayout(writer, this.schema, this.options.timescale ?? true);
       if (this.layout === 'hypertable') {
         await createHypertable(writer, this.schema, this.options.compressAfterMs ?? 7 * DAY_MS);
@@ -136,6 +136,7 @@ export class PostgresHistorian implements Historian {
     }
     this.pool = pool;
     this.writer = writer;
+    this.writerBroken = false;
     this.failure = undefined;
   }
 
@@ -146,7 +147,7 @@ export class PostgresHistorian implements Historian {
       await this.flush();
     } finally {
       this.failure = new Error('historian is closed');
-      this.writer?.release();
+      this.writer?.release(this.writerBroken);
       this.writer = undefined;
       this.pool = undefined;
       await pool.end();
@@ -249,7 +250,7 @@ export class PostgresHistorian implements Historian {
   async applyRetention(policy: RetentionPolicy, now = Date.now()): Promise<{ raw: number; minute: number; hour: number }> {
     this.ready();
     return this.exclusive(async () => {
-      const writer = this.writer!;
+      const writer = await this.writerClient();
       const s = ident(this.schema);
       const rawCut = Math.floor(now - policy.rawMs);
       let raw = 0;
@@ -309,6 +310,46 @@ export class PostgresHistorian implements Historian {
     return this.layout;
   }
 
+  /** A checked-out client without an 'error' listener would crash the process when the server goes away. */
+  private watch(client: pg.PoolClient): void {
+    client.on('error', (error) => {
+      if (client !== this.writer) return;
+      this.writerBroken = true;
+      this.options.logger?.warn(`historian: PostgreSQL writer connection failed (${error.message}); reconnecting at the next commit`);
+    });
+  }
+
+  /** The writer connection, replaced (with its session tables) when the last one failed. */
+  private async writerClient(): Promise<pg.PoolClient> {
+    const pool = this.pool;
+    if (!pool || !this.writer) throw this.failure ?? new Error('historian is not open');
+    if (!this.writerBroken) return this.writer;
+    this.writer.release(true);
+    const next = await pool.connect().catch((error: Error) => {
+      throw new Error(`cannot reconnect to PostgreSQL at ${redact(this.options.url)}: ${error.message}`);
+    });
+    this.writer = next;
+    this.watch(next);
+    try {
+      await next.query(WRITER_TEMP_SQL);
+    } catch (error) {
+      throw new Error(`cannot prepare the reconnected writer: ${(error as Error).message}`);
+    }
+    this.writerBroken = false;
+    this.options.logger?.info('historian: PostgreSQL writer reconnected');
+    return next;
+  }
+
+  /** After a failed commit: is the connection still usable? */
+  private async checkWriter(): Promise<void> {
+    if (this.writerBroken || !this.writer) return;
+    try {
+      await this.writer.query('SELECT 1');
+    } catch {
+      this.writerBroken = true;
+    }
+  }
+
   private remember(tag: { id: number; path: string; kind: StoredKind }): void {
     this.byPath.set(tag.path, { id: tag.id, path: tag.path, kind: tag.kind });
   }
@@ -346,8 +387,7 @@ export class PostgresHistorian implements Historian {
           rows += job.rows;
         }
         try {
-          const writer = this.writer;
-          if (!writer) throw this.failure ?? new Error('historian is not open');
+          const writer = await this.writerClient();
           if (this.layout === 'partitioned') await this.partitions.ensure(writer, jobs.flatMap((j) => [...j.days]));
           await mergeBatch(writer, this.schema, jobs.flatMap((j) => j.lines), rows);
           const now = performance.now();
@@ -358,6 +398,7 @@ export class PostgresHistorian implements Historian {
           for (const listener of this.writeListeners) listener(report);
         } catch (error) {
           this.settle(rows);
+          await this.checkWriter();
           const failed = new Error(`historian write failed: ${(error as Error).message}`);
           this.options.logger?.error(failed.message);
           for (const job of jobs) job.reject(failed);
