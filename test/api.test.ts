@@ -238,8 +238,13 @@ describe('HTTP API', () => {
   test('analytics routes are served by the app: OEE, live OEE, KPIs and SPC', async () => {
     const oee = await get(`/api/v1/oee?asset=${PRESS}&from=${t0}&to=${t0 + 600_000}`);
     assert.equal(oee.status, 200, JSON.stringify(oee.body));
-    const live = await get(`/api/v1/oee/live?asset=${PRESS}`);
-    assert.equal(live.status, 200, JSON.stringify(live.body));
+    // Live OEE counts from the app's start: a state sample from now on, and its next one-second tick.
+    await post([{ tag: `${PRESS}/state`, ts: Date.now(), value: 1 }]);
+    const live = await eventually(async () => {
+      const answer = await get(`/api/v1/oee/live?asset=${PRESS}`);
+      return answer.status === 200 ? answer : undefined;
+    }, 10_000, 'live OEE for the press');
+    assert.ok(live.body, JSON.stringify(live.body));
     const kpis = await get(`/api/v1/kpis?asset=${PRESS}`);
     assert.equal(kpis.status, 200, JSON.stringify(kpis.body));
     const spc = await get(`/api/v1/spc?tag=${PRESS}/temperature&from=${t0}&to=${t0 + 120_000}&chart=imr`);
