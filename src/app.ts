@@ -5,7 +5,7 @@ import { pino, type Logger } from 'pino';
 import { TagRegistry, declaredTags, loadConfigFile, loadDemoConfig, type LoadedConfig, type LoomConfig, type Sample, type TagDefinition } from './model/index.js';
 import { Bus } from './bus/index.js';
 import { DeadLetterStore, Ingest } from './ingest/index.js';
-import { DuckDbHistorian } from './historian/index.js';
+import { DuckDbHistorian, PostgresHistorian } from './historian/index.js';
 import type { Historian } from './historian/types.js';
 import type { Connector } from './connectors/types.js';
 import { createConnectors } from './connectors/index.js';
@@ -101,12 +101,18 @@ export async function openCore(loaded: LoadedConfig, options: Pick<StartLoomOpti
   const ingest = new Ingest(registry, bus, deadLetters);
 
   const historianPath = inMemory || config.historian.path === ':memory:' ? ':memory:' : resolve(dataDir, config.historian.path);
-  const historian: Historian = new DuckDbHistorian({ path: historianPath, flushIntervalMs: config.historian.flushInterval, logger });
+  let historian: Historian;
+  if (config.historian.engine === 'postgres') {
+    if (!config.historian.url) throw new Error("historian.engine 'postgres' needs historian.url, e.g. postgres://loom@127.0.0.1:5432/loom");
+    historian = new PostgresHistorian({ url: config.historian.url, schema: config.historian.schema, logger });
+  } else {
+    historian = new DuckDbHistorian({ path: historianPath, flushIntervalMs: config.historian.flushInterval, logger });
+  }
   try {
     await historian.open();
   } catch (error) {
     await deadLetters.close();
-    throw new Error(`cannot open the historian at ${historianPath}: ${(error as Error).message}` + (/lock/i.test(String(error)) ? ' (is another Loom using this data folder? stop it or pass --data)' : ''));
+    throw new Error(`cannot open the historian at ${config.historian.engine === 'postgres' ? config.historian.schema : historianPath}: ${(error as Error).message}` + (/lock/i.test(String(error)) ? ' (is another Loom using this data folder? stop it or pass --data)' : ''));
   }
   // Tags registered at run time (auto-created MQTT topics, Sparkplug births) are defined in the
   // historian before any sample of theirs is written: the historian subscriber awaits `tagsDefined`.

@@ -127,7 +127,9 @@ export const httpSchema = z
 
 export const historianSchema = z
   .object({
-    engine: z.enum(['duckdb']).default('duckdb').describe('Storage engine'),
+    engine: z.enum(['duckdb', 'postgres']).default('duckdb').describe('Storage engine: embedded DuckDB, or PostgreSQL when a plant outgrows one machine'),
+    url: z.string().optional().describe('postgres engine: connection URL, e.g. postgres://loom@db.plant.local:5432/loom'),
+    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('loom').describe('postgres engine: schema holding the tables (created when missing)'),
     path: z.string().default('loom.duckdb').describe("Database file, relative to dataDir; ':memory:' keeps nothing"),
     flushInterval: duration('100ms').describe('Least time between two commits: longer means bigger, cheaper commits and later acknowledgements'),
     retention: z
