@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Quality, Sample, TagDefinition } from '../model/index.js';
+import { random, reference, type RefSample } from './conformance/reference.js';
 import { DuckDbHistorian, type Aggregate, type DuckDbHistorianOptions, type WriteReport } from './index.js';
 
 const T0 = Date.UTC(2026, 0, 5); // hour- and day-aligned
@@ -70,56 +71,7 @@ function assertClose(actual: unknown, expected: number | null, message: string):
   assert.ok(diff <= 1e-9 * Math.max(1, Math.abs(expected)), `${message}: expected ${expected}, got ${String(actual)}`);
 }
 
-// ---- reference implementation: the semantics the README promises ----
-interface RefSample {
-  ts: number;
-  value: number;
-  good: boolean;
-}
-
-function reference(samples: RefSample[], width: number, from: number, to: number, agg: Aggregate): Map<number, number | null> {
-  const sorted = [...samples].sort((a, b) => a.ts - b.ts);
-  const out = new Map<number, number | null>();
-  for (let bucket = Math.floor(from / width) * width; bucket < Math.ceil(to / width) * width; bucket += width) {
-    const inside = sorted.filter((x) => x.ts >= bucket && x.ts < bucket + width);
-    if (inside.length === 0) continue;
-    const good = inside.filter((x) => x.good).map((x) => x.value);
-    let current = [...sorted].reverse().find((x) => x.ts < bucket);
-    let cursor = bucket;
-    let sum = 0;
-    let covered = 0;
-    for (const x of [...inside, { ts: bucket + width, value: 0, good: false }]) {
-      if (current?.good) {
-        sum += current.value * (x.ts - cursor);
-        covered += x.ts - cursor;
-      }
-      cursor = x.ts;
-      current = x;
-    }
-    const result: Record<Aggregate, number | null> = {
-      count: inside.length,
-      min: good.length ? Math.min(...good) : null,
-      max: good.length ? Math.max(...good) : null,
-      avg: good.length ? good.reduce((a, b) => a + b, 0) / good.length : null,
-      first: good.length ? good[0] : null,
-      last: good.length ? good[good.length - 1] : null,
-      twa: covered > 0 ? sum / covered : null,
-    };
-    out.set(bucket, result[agg]);
-  }
-  return out;
-}
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// The reference implementation (the semantics the README promises) is shared with the conformance suite.
 
 describe('DuckDbHistorian', () => {
   it('runs its writer in a worker under tsx and round-trips samples of every type', async () => {
