@@ -4,6 +4,7 @@
 // On the shared Mosquitto every test uses its own group and host ids, and the host subscribes to
 // its test group only (config `groups`), so it never sends rebirths to other people's nodes.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import { decodePayload, encodePayload, PayloadType, type RawMessage, type SparkplugMetric } from './codec.js';
@@ -13,6 +14,9 @@ import type { RejectReason } from './rejects.js';
 import { connectClient, MOSQUITTO_URL, mosquittoSkip, observe, publishAndFlush, recordingContext, startAedes, uniqueId, waitFor, type Received, type TestBroker } from './testing.js';
 
 const REORDER_MS = 200;
+const require = createRequire(import.meta.url);
+// Eclipse Tahu's JavaScript decoder (dev dependency): what an edge node built on Tahu would read.
+const tahu = (require('sparkplug-payload') as { get(ns: string): { decodePayload(b: Uint8Array): { metrics: Array<Record<string, unknown>> } } }).get('spBv1.0');
 
 interface Fixture {
   host: SparkplugHost;
@@ -410,6 +414,50 @@ async function conformance(url: () => string, shared: boolean): Promise<void> {
         ['mode', 'manual', undefined, 'NCMD/n1', 'sent'],
         ['d1/setpoint', 40_000, undefined, 'DCMD/n1/d1', 'refused'],
         ['', 1, undefined, '', 'refused'],
+      ]);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test('write-back to a template member: the command carries its template metric (alias) with an instance holding only that member; Tahu decodes it', async () => {
+    const f = await fixture(url(), shared);
+    try {
+      const commands = await observe(f.edge, [`spBv1.0/${f.group}/DCMD/n1/d1`, `spBv1.0/${f.group}/NCMD/n1`]);
+      const motorMembers: SparkplugMetric[] = [{ name: 'rpm', datatype: DataTypes.Double, value: 0 }, { name: 'amps', datatype: DataTypes.Float, value: 0 }];
+      const motorType: SparkplugMetric = { name: 'MotorType', datatype: DataTypes.Template, value: { isDefinition: true, metrics: motorMembers } };
+      const lineType: SparkplugMetric = { name: 'LineType', datatype: DataTypes.Template, value: { isDefinition: true, metrics: [{ name: 'speed', datatype: DataTypes.Int32, value: 0 }, { name: 'Drive', datatype: DataTypes.Template, value: { templateRef: 'MotorType', isDefinition: false, metrics: motorMembers } }] } };
+      const motor: SparkplugMetric = { name: 'Motor A', alias: 50, datatype: DataTypes.Template, value: { templateRef: 'MotorType', isDefinition: false, metrics: [{ name: 'rpm', datatype: DataTypes.Double, value: 1450 }, { name: 'amps', datatype: DataTypes.Float, value: 3.5 }] } };
+      const line: SparkplugMetric = { name: 'Line', alias: 70, datatype: DataTypes.Template, value: { templateRef: 'LineType', isDefinition: false, metrics: [{ name: 'speed', datatype: DataTypes.Int32, value: 12 }, { name: 'Drive', datatype: DataTypes.Template, value: { templateRef: 'MotorType', isDefinition: false, metrics: [{ name: 'rpm', datatype: DataTypes.Double, value: 900 }, { name: 'amps', datatype: DataTypes.Float, value: 2 }] } }] } };
+      await f.send('NBIRTH', 'n1', nbirth(0, [motorType, lineType, motor]));
+      await f.send('DBIRTH', 'n1', { timestamp: T0, seq: 1, metrics: [line] }, 'd1');
+      const base = `plant/${f.group.toLowerCase()}/n1`;
+      await waitFor(() => f.ctx.registry.has(`${base}/d1/line/drive/amps`), 'births');
+      await f.host.write(`${base}/motor_a/rpm`, 1600, 'alice');
+      await f.host.write(`${base}/d1/line/drive/amps`, 4.25, 'bob');
+      await assert.rejects(f.host.write(`${base}/d1/line/speed`, 2.5), /does not fit the metric's datatype Int32/);
+      await waitFor(() => commands.length === 2, 'commands');
+
+      const template = (m: Record<string, unknown> | undefined) => m?.value as { templateRef?: string; isDefinition?: boolean; metrics: Array<Record<string, unknown>> };
+      const plain = (v: unknown): unknown => (v && typeof v === 'object' && 'toNumber' in v ? (v as { toNumber(): number }).toNumber() : v);
+      const ncmd = tahu.decodePayload(commands.find((c) => c.topic.endsWith('/NCMD/n1'))?.payload as Buffer).metrics;
+      assert.equal(ncmd.length, 1);
+      assert.deepEqual([plain(ncmd[0].alias), ncmd[0].name, ncmd[0].type], [50, undefined, 'Template']);
+      const motorCmd = template(ncmd[0]);
+      assert.deepEqual([motorCmd.templateRef, motorCmd.isDefinition], ['MotorType', false]);
+      assert.deepEqual(motorCmd.metrics.map((m) => [m.name, m.type, m.value]), [['rpm', 'Double', 1600]]);
+
+      const dcmd = tahu.decodePayload(commands.find((c) => c.topic.endsWith('/DCMD/n1/d1'))?.payload as Buffer).metrics;
+      assert.deepEqual([plain(dcmd[0].alias), dcmd[0].type, template(dcmd[0]).templateRef], [70, 'Template', 'LineType']);
+      const drive = template(dcmd[0]).metrics;
+      assert.deepEqual(drive.map((m) => [m.name, m.type, template(m).templateRef]), [['Drive', 'Template', 'MotorType']]);
+      assert.deepEqual(template(drive[0]).metrics.map((m) => [m.name, m.type, m.value]), [['amps', 'Float', 4.25]]);
+
+      const audit = f.host.audit().map((a) => [a.tag.slice(base.length + 1), a.value, a.user, a.topic.split('/').slice(2).join('/'), a.result.split(':')[0]]);
+      assert.deepEqual(audit, [
+        ['motor_a/rpm', 1600, 'alice', 'NCMD/n1', 'sent'],
+        ['d1/line/drive/amps', 4.25, 'bob', 'DCMD/n1/d1', 'sent'],
+        ['d1/line/speed', 2.5, undefined, 'DCMD/n1/d1', 'refused'],
       ]);
     } finally {
       await f.close();

@@ -336,7 +336,8 @@ export class HostEngine {
     if (datatype === DataTypes.Template) {
       info.members = new Map();
       const instance = m.value === 'templateValue' ? (m.templateValue as RawMessage) : undefined;
-      const definition = instance && typeof instance.templateRef === 'string' ? session.templates.get(instance.templateRef) : undefined;
+      if (instance && typeof instance.templateRef === 'string') info.templateRef = instance.templateRef;
+      const definition = info.templateRef === undefined ? undefined : session.templates.get(info.templateRef);
       // Members of the definition first, overridden by those the instance sends.
       const members = new Map<string, RawMessage>();
       for (const member of [...((definition?.metrics as RawMessage[]) ?? []), ...((instance?.metrics as RawMessage[]) ?? [])]) {
@@ -344,7 +345,9 @@ export class HostEngine {
       }
       for (const member of members.values()) {
         const child = this.declare(session, scope, device, topic, member, path, used);
-        if (child) info.members.set(child.name, child);
+        if (!child) continue;
+        child.parent = info;
+        info.members.set(child.name, child);
       }
       return info;
     }

@@ -13,6 +13,10 @@ export interface MetricInfo {
   path?: string;
   /** Template members by member name. */
   members?: Map<string, MetricInfo>;
+  /** For a template: the definition its instance refers to (carried again in commands). */
+  templateRef?: string;
+  /** For a template member: the template metric it belongs to (commands are addressed through it). */
+  parent?: MetricInfo;
   /** Last live value, re-sent with quality bad when the node or device dies. */
   lastValue?: SampleValue;
 }

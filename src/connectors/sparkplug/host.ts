@@ -4,10 +4,11 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { SampleValue } from '../../model/index.js';
 import type { Connector, ConnectorContext, ConnectorHealth, ConnectorState } from '../types.js';
-import { encodePayload } from './codec.js';
+import { encodePayload, type MetricValue, type SparkplugMetric, type TemplateValue } from './codec.js';
 import { sparkplugConfigSchema, type SparkplugConfig, type SparkplugConfigInput } from './config.js';
 import { DataTypes, dataTypeName } from './datatypes.js';
 import { HostEngine } from './host-engine.js';
+import type { MetricInfo } from './host-session.js';
 import { AssetMapper } from './naming.js';
 import type { DeadLetterCallback } from './rejects.js';
 import { formatTopic, NAMESPACE, stateTopic } from './topic.js';
@@ -210,7 +211,8 @@ export class SparkplugHost implements Connector {
 
   /**
    * Writes a value back through NCMD (node metric) or DCMD (device metric), by alias when the BIRTH
-   * gave one, with the BIRTH's datatype. Rejects (and audits) when the tag is unknown, its node or
+   * gave one, with the BIRTH's datatype. A template member is written as its template metric
+   * carrying an instance with only that member (see `commandMetric`). Rejects (and audits) when the tag is unknown, its node or
    * device is offline, or the value does not fit the datatype.
    */
   async write(tag: string, value: SampleValue, user?: string): Promise<void> {
@@ -237,9 +239,8 @@ export class SparkplugHost implements Connector {
     if (!this.client?.connected) return refuse(topic, 'not connected to the broker');
     const wireValue = commandValue(value, metric.datatype);
     if (wireValue === undefined) return refuse(topic, `${JSON.stringify(value)} does not fit the metric's datatype ${dataTypeName(metric.datatype)}`);
-    const m = metric.alias !== undefined ? { alias: metric.alias } : { name: metric.name };
     try {
-      this.sendCommand(topic, [{ ...m, datatype: metric.datatype, value: wireValue }]);
+      this.sendCommand(topic, [commandMetric(metric, wireValue)]);
     } catch (error) {
       return refuse(topic, (error as Error).message);
     }
@@ -263,6 +264,26 @@ export class SparkplugHost implements Connector {
       then?.();
     });
   }
+}
+
+/**
+ * The metric a command carries to set `metric` to `value`. A top-level metric goes by alias when the
+ * BIRTH gave one (Sparkplug 3.0: commands carry the alias only), else by name. A template member has
+ * no address of its own on the edge node: the command carries its template metric (by alias or name,
+ * as above) whose value is an instance (template_ref of the BIRTH's instance, is_definition false)
+ * holding only that member by name - the subset of members the specification allows outside BIRTHs -
+ * nested once per level for templates within templates.
+ */
+export function commandMetric(metric: MetricInfo, value: MetricValue): SparkplugMetric {
+  const address = (m: MetricInfo) => (m.parent === undefined && m.alias !== undefined ? { alias: m.alias } : { name: m.name });
+  let command: SparkplugMetric = { ...address(metric), datatype: metric.datatype, value };
+  for (let member = metric; member.parent; member = member.parent) {
+    const template = member.parent;
+    const instance: TemplateValue = { isDefinition: false, metrics: [command] };
+    if (template.templateRef !== undefined) instance.templateRef = template.templateRef;
+    command = { ...address(template), datatype: DataTypes.Template, value: instance };
+  }
+  return command;
 }
 
 /** A Loom value as a command value for a datatype, or undefined when it does not fit. */
