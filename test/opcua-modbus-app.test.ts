@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDemoConfig, parseConfig } from '../src/model/index.js';
+import { listMachines, loadDemoConfig, parseConfig } from '../src/model/index.js';
 import { serveFactoryModbus } from '../src/connectors/modbus/index.js';
 import { serveFactoryOpcUa, quietOpcUa } from '../src/connectors/opcua/index.js';
 import { eventually, startTestLoom } from './helpers.js';
@@ -39,5 +39,41 @@ test('OPC UA and Modbus connectors configured in the plant file feed the UNS thr
     await opcua.close();
     await modbus.close();
     rmSync(pki, { recursive: true, force: true });
+  }
+});
+
+const OVEN_DEMO = 'acme/berlin/baking/line-3/oven-1';
+const FILLER_DEMO = 'acme/berlin/filling/line-2/filler-1';
+
+test('the demo serves one machine over OPC UA and one over Modbus TCP, the other seven over Sparkplug B', async () => {
+  const demo = loadDemoConfig();
+  assert.deepEqual(demo.config.simulator.machines, { [OVEN_DEMO]: 'opcua', [FILLER_DEMO]: 'modbus' }, 'the demo file assigns the transports');
+  // The demo as it is, with a shorter history to keep the test quick.
+  const loaded = { ...demo, config: { ...demo.config, simulator: { ...demo.config.simulator, history: 120_000 } } };
+  const started = Date.now();
+  const loom = await startTestLoom({ loaded, simulator: true });
+  try {
+    const byId = () => Object.fromEntries(loom.connectors.map((c) => [c.id, c.health()]));
+    await eventually(() => byId()['simulator-opcua']?.state === 'connected' && byId()['simulator-modbus']?.state === 'connected', 30_000, 'both served transports connected');
+    assert.equal(byId()['simulator-opcua'].kind, 'opcua');
+    assert.equal(byId()['simulator-modbus'].kind, 'modbus');
+    // Live values arrive through the protocol clients: newer than the start, not only the history.
+    await eventually(() => (loom.historian.latest(`${OVEN_DEMO}/temperature`)[0]?.ts ?? 0) > started, 30_000, 'a live oven value over OPC UA');
+    await eventually(() => (loom.historian.latest(`${FILLER_DEMO}/state`)[0]?.ts ?? 0) > started, 30_000, 'a live filler state over Modbus');
+    await eventually(() => (byId()['simulator-opcua'].counters?.samples ?? 0) > 0 && (byId()['simulator-modbus'].counters?.samples ?? 0) > 0, 10_000, 'client sample counters');
+    // Every machine reports; the Sparkplug edge does not also publish the two served machines.
+    const machines = listMachines(loom.config.plant).map((m) => m.path);
+    assert.equal(machines.length, 9);
+    await eventually(() => machines.every((m) => loom.historian.latest(`${m}/state`)[0]), 30_000, 'a state of all nine machines');
+    assert.equal(loom.registry.get(`${OVEN_DEMO}/temperature`)?.source, 'simulator-opcua');
+    assert.equal(loom.registry.get(`${FILLER_DEMO}/state`)?.source, 'simulator-modbus');
+    assert.equal(loom.registry.get(`${OVEN_DEMO}/state`)?.role, 'state', 'the simulator roles survive (OEE needs them)');
+    assert.equal(loom.registry.get('acme/berlin/machining/line-1/press-1/state')?.source, 'sparkplug');
+    // The history of the served machines was filled too.
+    const history = await loom.historian.query({ tag: `${OVEN_DEMO}/temperature`, from: started - 120_000, to: started - 60_000 });
+    assert.ok(history.points.length > 30, `backfilled oven history (${history.points.length} points)`);
+    assert.equal(loom.deadLetters.total, 0, JSON.stringify(loom.deadLetters.list(3)));
+  } finally {
+    await loom.stop();
   }
 });

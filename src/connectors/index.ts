@@ -4,7 +4,7 @@ import type { LoomConfig } from '../model/index.js';
 import type { Connector } from './types.js';
 import type { DeadLetterStore } from '../ingest/index.js';
 import type { BrokerConnection } from '../broker/index.js';
-import { FactorySimulation, VirtualFactory } from './simulator/index.js';
+import { FactorySimulation, ServedMachines, VirtualFactory, planTransports, type ServedTransport } from './simulator/index.js';
 import { MqttJsonConnector, toStoreReason } from './mqtt/index.js';
 import { SparkplugHost, SparkplugSimulator, sparkplugMappingsForPlant, storeReason } from './sparkplug/index.js';
 
@@ -30,13 +30,19 @@ export interface ConnectorEnvironment {
  */
 export async function createConnectors(config: LoomConfig, environment: ConnectorEnvironment): Promise<Connector[]> {
   const connectors: Connector[] = [];
-  const simulateOverSparkplug = config.simulator.enabled && config.simulator.transport === 'sparkplug';
+  const sim = config.simulator;
+  const plan = sim.enabled ? planTransports(config.plant, sim) : { direct: [], sparkplug: [], opcua: [], modbus: [] };
+  const simulated = Object.values(plan).flat().length;
+  // Each transport simulates the whole plant (lines stay coupled) and emits only its own machines.
+  const emitting = (machines: string[]) => ({ ...sim, emitMachines: machines.length === simulated ? undefined : machines });
+  const now = environment.now ?? Date.now();
+  const history = environment.freshHistorian ? sim.history : 0;
+  const simulateOverSparkplug = plan.sparkplug.length > 0;
   if (simulateOverSparkplug && !environment.mqtt) throw new Error("simulator.transport 'sparkplug' needs an MQTT broker: enable mqtt.broker or set mqtt.url");
-  if (config.simulator.enabled && !simulateOverSparkplug) {
-    const history = environment.freshHistorian ? config.simulator.history : 0;
+  if (plan.direct.length > 0) {
     // Starting the simulation in the past makes the live factory catch up through that history first.
-    const simulation = history > 0 ? new FactorySimulation(config.plant, config.simulator, (environment.now ?? Date.now()) - history) : undefined;
-    connectors.push(new VirtualFactory({ plant: config.plant, options: config.simulator, dataDir: environment.dataDir, simulation }));
+    const simulation = history > 0 ? new FactorySimulation(config.plant, emitting(plan.direct), now - history) : undefined;
+    connectors.push(new VirtualFactory({ plant: config.plant, options: emitting(plan.direct), dataDir: environment.dataDir, simulation }));
   }
   const deadLetters = environment.deadLetters;
   for (const json of config.mqtt.json) {
@@ -72,15 +78,20 @@ export async function createConnectors(config: LoomConfig, environment: Connecto
     const { ModbusConnector } = await import('./modbus/index.js');
     for (const c of config.modbus) connectors.push(new ModbusConnector({ config: c }));
   }
+  // Simulated machines served over OPC UA or Modbus: the server and client load in the background at start.
+  const pkiDir = join(environment.dataDir ?? tmpdir(), 'pki');
+  const serveMachines = (kind: 'opcua' | 'modbus', machines: string[], serve: (id: string, simulation: FactorySimulation) => Promise<ServedTransport>) => {
+    const id = `simulator-${kind}`;
+    if (machines.length > 0) connectors.push(new ServedMachines({ id, kind, plant: config.plant, options: emitting(machines), historyMs: history, now, serve: (simulation) => serve(id, simulation) }));
+  };
+  serveMachines('opcua', plan.opcua, async (id, simulation) => {
+    const { serveSimulatedOpcUa, quietOpcUa } = await import('./opcua/index.js');
+    quietOpcUa(environment.log);
+    return serveSimulatedOpcUa({ id, plant: config.plant, simulation, serverPkiDir: join(pkiDir, 'opcua-simulator'), clientPkiDir: join(pkiDir, 'opcua') });
+  });
+  serveMachines('modbus', plan.modbus, async (id, simulation) => (await import('./modbus/index.js')).serveSimulatedModbus({ id, plant: config.plant, simulation }));
   if (simulateOverSparkplug) {
-    connectors.push(
-      new SparkplugSimulator({
-        plant: config.plant,
-        options: config.simulator,
-        url: environment.mqtt!.url,
-        historyMs: environment.freshHistorian ? config.simulator.history : 0,
-      }),
-    );
+    connectors.push(new SparkplugSimulator({ plant: config.plant, options: emitting(plan.sparkplug), url: environment.mqtt!.url, historyMs: history }));
   }
   return connectors;
 }

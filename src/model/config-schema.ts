@@ -7,6 +7,7 @@ import { sparkplugConfigSchema } from '../connectors/sparkplug/config.js';
 import { republishSchema } from '../republish/config.js';
 import { opcuaConnectorSchema } from '../connectors/opcua/config.js';
 import { modbusConnectorSchema } from '../connectors/modbus/config.js';
+import { simulatorMachinesSchema } from '../connectors/simulator/config.js';
 
 // One schema per config block: validation, TypeScript types and the reference in README all come
 // from here, so a field's description lives in exactly one place.
@@ -155,6 +156,7 @@ export const simulatorSchema = z
       .default('direct')
       .describe("direct: samples go straight into the UNS; sparkplug: the machines are Sparkplug B edge nodes on Loom's MQTT broker, read by its Sparkplug host"),
     history: duration('0s').describe('On a start with an empty historian, simulate this much past first (e.g. 1h) so trends have data'),
+    machines: simulatorMachinesSchema,
   })
   .strict();
 

@@ -24,6 +24,8 @@ export interface ServeFactoryModbusOptions {
   signal?: AbortSignal;
   /** Simulation start (default now); the simulation then follows the wall clock. */
   start?: number;
+  /** Serve this simulation (e.g. one a backfill returned, or one that emits only some machines) instead of a new one. */
+  simulation?: FactorySimulation;
 }
 
 /** One simulated machine as a Modbus device. */
@@ -70,7 +72,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
  */
 export async function serveFactoryModbus(init: ServeFactoryModbusOptions): Promise<ServedFactoryModbus> {
   const host = init.host ?? '127.0.0.1';
-  const simulation = new FactorySimulation(init.plant, init.options ?? {}, init.start ?? Date.now());
+  const simulation = init.simulation ?? new FactorySimulation(init.plant, init.options ?? {}, init.start ?? Date.now());
   const known = new Set(simulation.tagDefinitions().map((d) => d.asset));
   const refs = listMachines(init.plant).filter((m) => m.kind !== undefined && known.has(m.path) && (!init.machines || init.machines.includes(m.path)));
   if (refs.length === 0) throw new Error('serveFactoryModbus: no simulated machine to serve (check the plant kinds and the machines filter)');

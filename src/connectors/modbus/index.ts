@@ -26,3 +26,5 @@ export { EXCEPTION_NAMES, ModbusExceptionError, DeviceUnavailableError, type Mod
 /** The virtual factory as Modbus TCP servers, and its register map. */
 export { serveFactoryModbus, type ServeFactoryModbusOptions, type ServedFactoryModbus, type ServedMachine } from './factory-server.js';
 export { factoryRegisterMap, factoryClientRegisters, type FactoryRegister } from './factory-map.js';
+/** Simulated machines as in-process Modbus devices with the poller reading them (simulator.machines: modbus). */
+export { serveSimulatedModbus } from './simulated-server.js';

@@ -21,6 +21,8 @@ export interface ServeFactoryOpcUaOptions {
   signal?: AbortSignal;
   /** Simulation start (default now); the simulation then follows the wall clock. */
   start?: number;
+  /** Serve this simulation (e.g. one a backfill returned, or one that emits only some machines) instead of a new one. */
+  simulation?: FactorySimulation;
 }
 
 export interface ServedFactoryOpcUa {
@@ -54,7 +56,7 @@ const OPCUA_TYPE: Record<TagDefinition['type'], DataType> = { number: DataType.D
  * const opcua = new OpcUaConnector({ config: served.clientConfig({ machines: ['acme/berlin/machining/line-1/press-1'] }), pkiDir });
  */
 export async function serveFactoryOpcUa(init: ServeFactoryOpcUaOptions): Promise<ServedFactoryOpcUa> {
-  const simulation = new FactorySimulation(init.plant, init.options ?? {}, init.start ?? Date.now());
+  const simulation = init.simulation ?? new FactorySimulation(init.plant, init.options ?? {}, init.start ?? Date.now());
   const defs = simulation.tagDefinitions();
   const server = await createOpcUaServer({ port: init.port ?? 4840, hostname: init.hostname, pkiDir: init.pkiDir, users: init.users, allowAnonymous: init.allowAnonymous }, 'Loom virtual factory');
   const addressSpace = server.engine.addressSpace;

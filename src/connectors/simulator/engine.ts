@@ -27,6 +27,8 @@ export interface MachineStatus {
 interface SimLine {
   calendar: ShiftCalendar;
   machines: MachineSim[];
+  /** Per machine: whether its samples go out (options.emitMachines). */
+  emits: boolean[];
 }
 
 /** The first tick at or after `ts`: ticks sit on multiples of the tick interval (whole seconds by default). */
@@ -35,7 +37,7 @@ export function alignToTick(ts: number, tickMs: number): number {
 }
 
 function isResolved(options: SimulatorOptions | ResolvedSimulatorOptions): options is ResolvedSimulatorOptions {
-  return 'counterRollover' in options && 'maintenanceMinutes' in options && 'shifts' in options && typeof options.tickMs === 'number' && 'lineBufferSeconds' in options;
+  return 'counterRollover' in options && 'maintenanceMinutes' in options && 'shifts' in options && typeof options.tickMs === 'number' && 'lineBufferSeconds' in options && 'emitMachines' in options;
 }
 
 function classify(plant: PlantConfig, options: ResolvedSimulatorOptions) {
@@ -65,7 +67,13 @@ export function simulatorCoverage(plant: PlantConfig, options: SimulatorOptions 
 /** Tag definitions of every machine the simulator would simulate in this plant (no simulation is built). */
 export function simulatorTagDefinitions(plant: PlantConfig, options: SimulatorOptions = {}): TagDefinition[] {
   const resolved = resolveOptions(options);
-  return classify(plant, resolved).simulated.flatMap(({ ref, profile, rollover }) => machineTagDefinitions(ref.path, profile, rollover));
+  return classify(plant, resolved)
+    .simulated.filter(({ ref }) => emits(resolved, ref.path))
+    .flatMap(({ ref, profile, rollover }) => machineTagDefinitions(ref.path, profile, rollover));
+}
+
+function emits(options: ResolvedSimulatorOptions, path: string): boolean {
+  return options.emitMachines === undefined || options.emitMachines.includes(path);
 }
 
 /**
@@ -93,6 +101,7 @@ export class FactorySimulation {
   private readonly lines: SimLine[] = [];
   private readonly truth: GroundTruthRecord[] = [];
   private readonly defs: TagDefinition[] = [];
+  private readonly scratch: RawSample[] = [];
 
   constructor(plant: PlantConfig, options: SimulatorOptions | ResolvedSimulatorOptions = {}, start: number | Date = Date.now()) {
     this.options = isResolved(options) ? options : resolveOptions(options);
@@ -119,7 +128,7 @@ export class FactorySimulation {
       }
       let line = lines.get(ref.line);
       if (!line) {
-        line = { calendar, machines: [] };
+        line = { calendar, machines: [], emits: [] };
         lines.set(ref.line, line);
         this.lines.push(line);
       }
@@ -131,8 +140,9 @@ export class FactorySimulation {
         machine.up = previous;
       }
       line.machines.push(machine);
+      line.emits.push(emits(this.options, ref.path));
       this.machines.push(machine);
-      this.defs.push(...machineTagDefinitions(ref.path, profile, rollover));
+      if (emits(this.options, ref.path)) this.defs.push(...machineTagDefinitions(ref.path, profile, rollover));
     });
   }
 
@@ -160,7 +170,14 @@ export class FactorySimulation {
       const machines = line.machines;
       for (let i = 0; i < machines.length; i++) machines[i].advance(ts, shift);
       for (let i = machines.length - 1; i >= 0; i--) machines[i].settleBlocked(ts);
-      for (let i = 0; i < machines.length; i++) n += machines[i].emit(ts, out, historical);
+      for (let i = 0; i < machines.length; i++) {
+        if (line.emits[i]) n += machines[i].emit(ts, out, historical);
+        else {
+          // Emitting draws noise: a silent machine still emits (into a scratch list) so it behaves the same.
+          machines[i].emit(ts, this.scratch, historical);
+          this.scratch.length = 0;
+        }
+      }
     }
     this.nextTs = ts + this.options.tickMs;
     this.ticks++;

@@ -24,3 +24,8 @@ export { MACHINE_KINDS, knownKinds, type KindProfile, type ProductSpec, type Sig
 export { STATE_NAMES, STATE_CODES } from './states.js';
 /** Shift calendar in a site's IANA time zone (shifts across midnight and DST handled). */
 export { ShiftCalendar, type Shift, type ShiftPattern } from './shift-calendar.js';
+/** Per-machine transports (`simulator.machines`): the config schema and the split of machines by transport. */
+export { simulatorMachinesSchema, SIMULATOR_TRANSPORTS, type SimulatorTransport } from './config.js';
+export { planTransports, type TransportPlan } from './transports.js';
+/** Simulated machines served by an in-process protocol server and read back by Loom's client. */
+export { ServedMachines, type ServedMachinesInit, type ServedTransport } from './served-machines.js';

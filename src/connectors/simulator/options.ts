@@ -31,6 +31,15 @@ export interface SimulatorOptions {
   lineBufferSeconds?: number;
   /** Counter wrap value per kind, overriding the kind's default (e.g. `{ cnc: 65536 }`). */
   counterRollover?: Record<string, number>;
+  /**
+   * Only these machines (paths) publish samples and tag definitions; the whole plant is still simulated,
+   * so lines stay coupled and each machine behaves as in a run that emits everything. Default: all.
+   */
+  emitMachines?: readonly string[];
+  /** The config's per-machine transports; the simulator ignores it (the connector registry uses it). */
+  machines?: Record<string, string>;
+  /** The config's transport; the simulator ignores it. */
+  transport?: string;
 }
 
 /** Options with every default filled in. */
@@ -46,6 +55,8 @@ export interface ResolvedSimulatorOptions {
   offlineEveryHours: number;
   lineBufferSeconds: number;
   counterRollover: Record<string, number>;
+  /** Machines that emit; undefined = all. */
+  emitMachines: readonly string[] | undefined;
 }
 
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedSimulatorOptions {
@@ -61,6 +72,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedSimulato
     offlineEveryHours: options.offlineEveryHours ?? 96,
     lineBufferSeconds: options.lineBufferSeconds ?? 180,
     counterRollover: options.counterRollover ?? {},
+    emitMachines: options.emitMachines ? [...options.emitMachines] : undefined,
   };
   const problems: string[] = [];
   if (!Number.isInteger(resolved.seed)) problems.push(`seed must be an integer (got ${resolved.seed})`);
