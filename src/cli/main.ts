@@ -3,6 +3,8 @@ import { ConfigError } from '../model/index.js';
 import { runStart } from './start.js';
 import { runCheck } from './check.js';
 import { runSimulate } from './simulate.js';
+import { IMPORT_USAGE, runImport } from './import.js';
+import { EXPORT_USAGE, runExport } from './export.js';
 
 const USAGE = `Loom: an Industry 4.0 platform (unified namespace, historian, live dashboard)
 
@@ -17,7 +19,7 @@ Usage:
       Run the virtual factory as external Sparkplug B edge nodes or MQTT JSON publishers.
   loom simulate --opcua 4840 | --modbus 5020
       Serve the virtual factory as an OPC UA server or as Modbus TCP devices; prints the config to read it.
-  loom help
+${IMPORT_USAGE}${EXPORT_USAGE}  loom help
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -47,6 +49,12 @@ export async function main(argv: string[]): Promise<number> {
             opcua: { type: 'string' },
             modbus: { type: 'string' },
           }),
+        );
+      case 'import':
+        return await runImport(rest);
+      case 'export':
+        return await runExport(
+          parse(rest, { config: { type: 'string' }, data: { type: 'string' }, tags: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, layout: { type: 'string' }, out: { type: 'string' } }),
         );
       case undefined:
       case 'help':
