@@ -20,6 +20,7 @@ export const API_ERRORS = {
   LOOM_BAD_MAPPING: { status: 400, hint: 'map each variable to <asset path>/<name> under an asset of GET /api/v1/assets, with a tag path no other source feeds' },
   LOOM_CONFIG_NOT_WRITABLE: { status: 409, hint: "start Loom with --config FILE whose opcua: list holds the connector, or send save: false to add the mappings for this run only" },
   LOOM_UNKNOWN_CERTIFICATE: { status: 404, hint: 'list the refused certificates with GET /api/v1/connectors/opcua/{id}/certificates' },
+  LOOM_EXPORT_TOO_LARGE: { status: 400, hint: 'export fewer tags or a shorter range, in several requests, or use loom export on the server' },
   LOOM_BAD_REQUEST: { status: 400, hint: 'check the request against the OpenAPI description at /docs' },
   LOOM_QUERY_FAILED: { status: 400, hint: 'check the query parameters; the message says what the historian refused' },
   LOOM_INTERNAL: { status: 500, hint: 'this is a bug: the server log has the details' },

@@ -12,6 +12,7 @@ import { liveRoutes } from './routes/live.js';
 import { systemRoutes } from './routes/system.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { writeRoutes } from './routes/write.js';
+import { exportRoutes } from './routes/export.js';
 import { oeeRoutes } from '../analytics/oee/index.js';
 import { oeeLossRoutes } from '../analytics/oee/losses-route.js';
 import { spcRoutes } from '../analytics/spc/routes.js';
@@ -54,6 +55,7 @@ export async function buildApi(deps: ApiDeps, options: { logger?: FastifyServerO
     await systemRoutes(scope, deps);
     await metricsRoutes(scope, deps);
     await writeRoutes(scope, deps);
+    await exportRoutes(scope, deps);
     await oeeRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant, live: deps.liveOee });
     await oeeLossRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant });
     await spcRoutes(scope, { historian: deps.historian, registry: deps.registry });

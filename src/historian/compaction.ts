@@ -5,12 +5,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { HOUR_MS, MINUTE_MS } from './schema.js';
 import { carryRows, combineSql, rollupRows, sampleRows } from './rollup-sql.js';
+import { correctionRows } from './correction-sql.js';
 
 export interface CompactionResult {
   /** Distinct (tag, ts) samples moved into `raw`. */
   samples: number;
   /** Samples that replaced a stored one (re-sent or corrected). */
   replaced: number;
+  /** Replacements by a different value or quality, recorded in `corrections`. */
+  corrections: number;
   minuteBuckets: number;
   hourBuckets: number;
   /** Rows left in landing (samples of the still-open minute, or newer than the snapshot). */
@@ -25,7 +28,7 @@ export interface CompactionResult {
  * false (the writer saw every tag's timestamps strictly increase) skips the deduplication pass.
  */
 export async function compact(conn: DuckDBConnection, closedMinutesOnly = false, mayHaveDuplicates = true): Promise<CompactionResult> {
-  const result: CompactionResult = { samples: 0, replaced: 0, minuteBuckets: 0, hourBuckets: 0, remaining: 0, timings: {} };
+  const result: CompactionResult = { samples: 0, replaced: 0, corrections: 0, minuteBuckets: 0, hourBuckets: 0, remaining: 0, timings: {} };
   let mark = performance.now();
   const step = (name: string) => {
     const now = performance.now();
@@ -56,6 +59,7 @@ export async function compact(conn: DuckDBConnection, closedMinutesOnly = false,
     await conn.run(`CREATE OR REPLACE TEMP TABLE overlap AS
       SELECT b.tag, b.ts FROM batch b JOIN latest l ON l.tag = b.tag WHERE b.ts <= l.ts`);
     const [overlapCount, overlapLo, overlapHi] = await row(conn, 'SELECT count(*), min(ts), max(ts) FROM overlap');
+    if (mayHaveDuplicates || (overlapCount ?? 0) > 0) result.corrections = await recordCorrections(conn, taken, mayHaveDuplicates, overlapLo, overlapHi);
     if (overlapCount && overlapCount > 0) {
       const deleted = await conn.run(`DELETE FROM raw USING overlap o
         WHERE raw.tag = o.tag AND raw.ts = o.ts AND raw.ts >= ${overlapLo} AND raw.ts <= ${overlapHi}`);
@@ -87,6 +91,30 @@ export async function compact(conn: DuckDBConnection, closedMinutesOnly = false,
   step('clear');
   result.remaining = (await scalar(conn, 'SELECT count(*) FROM stage.landing')) ?? 0;
   return result;
+}
+
+/**
+ * Records the samples of this compaction that replace a different value: a stored row (overlap) or
+ * an earlier write of the same (tag, ts) still in landing.
+ */
+async function recordCorrections(conn: DuckDBConnection, taken: string, withDuplicates: boolean, lo: number | null, hi: number | null): Promise<number> {
+  const keys = [
+    ...(lo === null ? [] : ['SELECT tag, ts FROM overlap']),
+    ...(withDuplicates ? [`SELECT tag, ts FROM stage.landing WHERE ${taken} GROUP BY tag, ts HAVING count(*) > 1`] : []),
+  ];
+  if (keys.length === 0) return 0;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE chain_keys AS ${keys.join(' UNION ')}`);
+  const stored =
+    lo === null
+      ? []
+      : [`SELECT r.tag, r.ts, -1::BIGINT AS seq, r.q, r.num, r.str FROM raw r SEMI JOIN overlap o ON r.tag = o.tag AND r.ts = o.ts
+          WHERE r.ts >= ${lo} AND r.ts <= ${hi}`];
+  const chain = [
+    ...stored,
+    `SELECT l.tag, l.ts, l.seq, l.q, l.num, l.str FROM (SELECT * FROM stage.landing WHERE ${taken}) l
+      SEMI JOIN chain_keys k ON l.tag = k.tag AND l.ts = k.ts`,
+  ].join(' UNION ALL ');
+  return Number((await conn.run(`INSERT INTO corrections ${correctionRows(chain, Date.now())}`)).rowsChanged);
 }
 
 /**

@@ -1,29 +1,38 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { topicMatches, type Quality, type Sample, type SampleValue, type TagDefinition } from '../model/index.js';
+import { topicMatches, type Quality, type Sample, type TagDefinition } from '../model/index.js';
 import { buildBatch, transferList } from './column-batch.js';
 import {
   QUALITY_NAMES,
   type FromWorker,
   type Request,
   type StoredKind,
+  type StoredCorrection,
   type StoredLatest,
   type StoredTag,
   type TableCounts,
   type WorkerQueryResult,
 } from './protocol.js';
-import { checkQuery } from './query-plan.js';
+import { boundaryPoint, storedValue, toResult } from './answers.js';
+import { checkCorrections, toCorrection } from './corrections.js';
+import { interpolatedResult, valueAtResult, type NeighbourRow } from './interpolation.js';
+import { checkInterpolation, checkQuery } from './query-plan.js';
 import { stagePath } from './schema.js';
 import { spawnWriter } from './spawn-writer.js';
 import type {
+  Correction,
+  CorrectionQuery,
   Historian,
   HistorianStats,
-  HistoryPoint,
   HistoryQuery,
   HistoryResult,
+  InterpolatedQuery,
+  InterpolatedResult,
   LatestValue,
   RetentionPolicy,
+  ValueAtQuery,
+  ValueAtResult,
   WriteReport,
 } from './types.js';
 
@@ -121,7 +130,7 @@ export class DuckDbHistorian implements Historian {
     for (const tag of opened.tags) this.remember(tag);
     for (const row of opened.latest) {
       const info = this.byId[row.tag];
-      if (info) this.latestById[row.tag] = { tag: info.path, ts: row.ts, value: fromStored(info.kind, row.num, row.str), quality: QUALITY_NAMES[row.quality] ?? 'bad' };
+      if (info) this.latestById[row.tag] = { tag: info.path, ts: row.ts, value: storedValue(info.kind, { ...row, q: row.quality }), quality: QUALITY_NAMES[row.quality] ?? 'bad' };
     }
   }
 
@@ -177,28 +186,33 @@ export class DuckDbHistorian implements Historian {
   }
 
   async query(query: HistoryQuery): Promise<HistoryResult> {
-    const info = this.byPath.get(query.tag);
-    if (!info) throw new Error(`unknown tag '${query.tag}': the historian has no such tag`);
+    const info = this.tagInfo(query.tag);
     const checked = checkQuery(query, info.kind);
     const answer = await this.request<WorkerQueryResult>({ type: 'query', query: { ...checked, tagId: info.id, kind: info.kind } });
-    const bucketed = answer.bucketMs !== null;
-    const keepsType = !bucketed || checked.agg === 'first' || checked.agg === 'last' || checked.agg === 'min' || checked.agg === 'max';
-    const points: HistoryPoint[] = answer.ts.map((ts, i) => {
-      const raw = answer.values[i];
-      const value: SampleValue | null = info.kind === 'boolean' && keepsType && typeof raw === 'number' ? raw !== 0 : raw;
-      const point: HistoryPoint = { ts, value };
-      if (answer.quality) point.quality = QUALITY_NAMES[answer.quality[i]] ?? 'bad';
-      return point;
+    const result = toResult(query, info.kind, checked.agg, answer);
+    if (checked.boundary) result.before = boundaryPoint(info.kind, (await this.neighbours(info.id, checked.from - 1, checked.from, 1))[0].before);
+    return result;
+  }
+
+  async interpolate(query: InterpolatedQuery): Promise<InterpolatedResult> {
+    const info = this.tagInfo(query.tag);
+    const checked = checkInterpolation(query, info.kind);
+    return interpolatedResult(query.tag, info.kind, checked, await this.neighbours(info.id, checked.from, checked.to, checked.stepMs));
+  }
+
+  async valueAt(query: ValueAtQuery): Promise<ValueAtResult> {
+    const info = this.tagInfo(query.tag);
+    const checked = checkInterpolation({ ...query, from: query.ts, to: query.ts + 1, stepMs: 1 }, info.kind);
+    return valueAtResult(query.tag, info.kind, checked, (await this.neighbours(info.id, query.ts, query.ts + 1, 1))[0]);
+  }
+
+  async corrections(query: CorrectionQuery): Promise<Correction[]> {
+    const filter = checkCorrections(query, (tag) => this.tagInfo(tag).id);
+    const stored = await this.request<StoredCorrection[]>({ type: 'corrections', filter });
+    return stored.flatMap((c) => {
+      const info = this.byId[c.tag];
+      return info ? [toCorrection(info.path, info.kind, c)] : [];
     });
-    return {
-      tag: query.tag,
-      from: query.from,
-      to: query.to,
-      resolution: answer.resolution,
-      bucketMs: answer.bucketMs,
-      agg: bucketed ? checked.agg : null,
-      points,
-    };
   }
 
   latest(pattern?: string): LatestValue[] {
@@ -211,8 +225,10 @@ export class DuckDbHistorian implements Historian {
     return values;
   }
 
-  async applyRetention(policy: RetentionPolicy, now = Date.now()): Promise<{ raw: number; minute: number; hour: number }> {
-    return this.request({ type: 'retention', policy, now });
+  async applyRetention(policy: RetentionPolicy, now = Date.now(), tags?: readonly string[]): Promise<{ raw: number; minute: number; hour: number }> {
+    const tagIds = tags?.flatMap((path) => this.byPath.get(path)?.id ?? []);
+    if (tagIds !== undefined && tagIds.length === 0) return { raw: 0, minute: 0, hour: 0 };
+    return this.request({ type: 'retention', policy, now, tagIds });
   }
 
   async stats(): Promise<HistorianStats> {
@@ -231,11 +247,22 @@ export class DuckDbHistorian implements Historian {
       bytesPerSample: rawRows > 0 ? bytes / rawRows : null,
       pendingSamples: this.pending,
       samplesWritten: this.written,
+      corrections: counts.corrections,
     };
   }
 
   onWrite(listener: (report: WriteReport) => void): void {
     this.writeListeners.push(listener);
+  }
+
+  private tagInfo(path: string): TagInfo {
+    const info = this.byPath.get(path);
+    if (!info) throw new Error(`unknown tag '${path}': the historian has no such tag`);
+    return info;
+  }
+
+  private neighbours(tagId: number, from: number, to: number, stepMs: number): Promise<NeighbourRow[]> {
+    return this.request<NeighbourRow[]>({ type: 'neighbours', query: { tagId, from, to, stepMs } });
   }
 
   private remember(tag: StoredTag): void {
@@ -321,12 +348,6 @@ export class DuckDbHistorian implements Historian {
     this.roomWaiters = [];
     for (const wake of waiters) wake();
   }
-}
-
-function fromStored(kind: StoredKind, num: number | null, str: string | null): SampleValue {
-  if (kind === 'text') return str ?? '';
-  if (kind === 'boolean') return num !== 0;
-  return num ?? Number.NaN;
 }
 
 async function fileSize(path: string): Promise<number> {

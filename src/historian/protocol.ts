@@ -1,6 +1,8 @@
 // Messages between the historian (main thread) and its DuckDB writer worker. Columns travel as
 // transferred typed arrays, so handing a batch over costs the event loop almost nothing.
 
+import type { NeighbourQuery } from './interpolation.js';
+import type { StoredRow } from './answers.js';
 import type { Aggregate, HistoryQuery, RetentionPolicy } from './types.js';
 
 /** Quality codes as stored (UTINYINT). */
@@ -60,7 +62,25 @@ export interface WorkerQueryResult {
   quality: number[] | null;
 }
 
+/** One recorded correction as stored: tag id, the replaced and the new row, when it was applied. */
+export interface StoredCorrection {
+  tag: number;
+  ts: number;
+  old: Omit<StoredRow, 'ts'>;
+  new: Omit<StoredRow, 'ts'>;
+  at: number;
+}
+
+/** Corrections of one tag id (or all tags: null) with ts in [from, to), newest `limit`. */
+export interface CorrectionFilter {
+  tagId: number | null;
+  from: number;
+  to: number;
+  limit: number;
+}
+
 export interface TableCounts {
+  corrections: number;
   rawRows: number;
   landingRows: number;
   minuteRows: number;
@@ -72,7 +92,9 @@ export type Request =
   | { type: 'define'; tags: Array<{ path: string; kind: StoredKind }> }
   | { type: 'flush' }
   | { type: 'query'; query: WorkerQuery }
-  | { type: 'retention'; policy: RetentionPolicy; now: number }
+  | { type: 'neighbours'; query: NeighbourQuery }
+  | { type: 'corrections'; filter: CorrectionFilter }
+  | { type: 'retention'; policy: RetentionPolicy; now: number; tagIds?: number[] }
   | { type: 'counts' }
   | { type: 'close' };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_BUCKETS, bucketCount, checkQuery, chooseBucketMs, rollupLevel } from './query-plan.js';
+import { MAX_BUCKETS, bucketCount, checkInterpolation, checkQuery, chooseBucketMs, rollupLevel } from './query-plan.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -41,6 +41,18 @@ describe('query planning', () => {
     assert.throws(() => checkQuery({ ...base, from: 0, to: DAY, bucketMs: 1_000 }, 'number'), /86400 buckets .* exceed the limit of 10000/);
     assert.throws(() => checkQuery({ ...base, agg: 'avg' }, 'text'), /'avg' needs numbers .* use first, last or count/);
     assert.throws(() => checkQuery({ ...base, agg: 'median' as never }, 'number'), /unknown aggregate 'median'/);
-    assert.deepEqual(checkQuery({ ...base, agg: 'last' }, 'text'), { from: 1_000, to: 2_000, agg: 'last', maxPoints: 2_000 });
+    assert.deepEqual(checkQuery({ ...base, agg: 'last' }, 'text'), { from: 1_000, to: 2_000, agg: 'last', maxPoints: 2_000, boundary: false });
+    assert.throws(() => checkQuery({ ...base, agg: 'stddev' }, 'text'), /'stddev' needs numbers/);
+    assert.equal(checkQuery({ ...base, agg: 'stddev', boundary: true }, 'boolean').boundary, true);
+  });
+
+  it('checks interpolations: the point cap, the step, the gap limit and linear for numbers only', () => {
+    const base = { tag: 'a/b', from: 0, to: 10_000, stepMs: 1_000 };
+    assert.deepEqual(checkInterpolation(base, 'text'), { from: 0, to: 10_000, stepMs: 1_000, method: 'previous', maxGapMs: null });
+    assert.equal(checkInterpolation({ ...base, to: 10_000_000 }, 'number').stepMs, 1_000, 'exactly 10,000 points');
+    assert.throws(() => checkInterpolation({ ...base, to: 10_000_001 }, 'number'), /10001 points of 1000 ms exceed the limit of 10000/);
+    assert.throws(() => checkInterpolation({ ...base, stepMs: 1.5 }, 'number'), /stepMs must be a positive integer/);
+    assert.throws(() => checkInterpolation({ ...base, method: 'linear' }, 'boolean'), /'linear' needs numbers but 'a\/b' holds booleans/);
+    assert.equal(checkInterpolation({ ...base, method: 'linear', maxGapMs: 0 }, 'number').maxGapMs, 0);
   });
 });

@@ -1,6 +1,7 @@
 // Pure checks and choices for history queries: validation, bucket width, rollup level.
 
-import { AGGREGATES, type Aggregate, type HistoryQuery } from './types.js';
+import { AGGREGATES, type Aggregate, type HistoryQuery, type InterpolatedQuery, type InterpolationMethod } from './types.js';
+import type { CheckedInterpolation } from './interpolation.js';
 import type { StoredKind } from './protocol.js';
 import { HOUR_MS, MINUTE_MS } from './schema.js';
 
@@ -25,6 +26,7 @@ export interface CheckedQuery {
   bucketMs?: number;
   agg: Aggregate;
   maxPoints: number;
+  boundary: boolean;
 }
 
 /** Validates a query for a tag of `kind`; throws an Error that says what is wrong and how to fix it. */
@@ -43,7 +45,7 @@ export function checkQuery(query: HistoryQuery, kind: StoredKind): CheckedQuery 
   if (!Number.isSafeInteger(maxPoints) || maxPoints < 1) {
     throw new Error(`query of '${tag}': maxPoints must be a positive integer (got ${maxPoints})`);
   }
-  const checked: CheckedQuery = { from, to, agg, maxPoints };
+  const checked: CheckedQuery = { from, to, agg, maxPoints, boundary: query.boundary === true };
   if (query.bucketMs !== undefined) {
     const bucketMs = query.bucketMs;
     if (!Number.isSafeInteger(bucketMs) || bucketMs < 1) {
@@ -58,6 +60,34 @@ export function checkQuery(query: HistoryQuery, kind: StoredKind): CheckedQuery 
     checked.bucketMs = bucketMs;
   }
   return checked;
+}
+
+const METHODS: readonly InterpolationMethod[] = ['previous', 'linear'];
+
+/** Validates an interpolation for a tag of `kind`: at most MAX_BUCKETS points, `linear` for numbers only. */
+export function checkInterpolation(query: InterpolatedQuery, kind: StoredKind): CheckedInterpolation {
+  const { tag, from, to, stepMs } = query;
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) {
+    throw new Error(`interpolation of '${tag}': from and to must be integer ms since the epoch (got ${from}, ${to})`);
+  }
+  if (to <= from) throw new Error(`interpolation of '${tag}': range is empty or reversed (from ${from} must be before to ${to})`);
+  if (!Number.isSafeInteger(stepMs) || stepMs < 1) {
+    throw new Error(`interpolation of '${tag}': stepMs must be a positive integer number of ms (got ${stepMs})`);
+  }
+  const points = Math.ceil((to - from) / stepMs);
+  if (points > MAX_BUCKETS) {
+    throw new Error(`interpolation of '${tag}': ${points} points of ${stepMs} ms exceed the limit of ${MAX_BUCKETS}; use a longer step or a shorter range`);
+  }
+  const method = query.method ?? 'previous';
+  if (!METHODS.includes(method)) throw new Error(`interpolation of '${tag}': unknown method '${method}' (use previous or linear)`);
+  if (method === 'linear' && kind !== 'number') {
+    throw new Error(`interpolation of '${tag}': 'linear' needs numbers but '${tag}' holds ${kind === 'text' ? 'text' : 'booleans'}; use previous`);
+  }
+  const maxGapMs = query.maxGapMs ?? null;
+  if (maxGapMs !== null && (!Number.isSafeInteger(maxGapMs) || maxGapMs < 0)) {
+    throw new Error(`interpolation of '${tag}': maxGapMs must be a non-negative integer number of ms (got ${maxGapMs})`);
+  }
+  return { from, to, stepMs, method, maxGapMs };
 }
 
 /** Buckets of `width` ms (aligned to the epoch) that the range [from, to) touches. */

@@ -3,15 +3,46 @@
 // buckets that samples still in `landing` touch are computed from samples on the fly.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { WorkerQuery, WorkerQueryResult } from './protocol.js';
+import type { CorrectionFilter, StoredCorrection, WorkerQuery, WorkerQueryResult } from './protocol.js';
+import { correctionsSelect, storedCorrection } from './correction-sql.js';
+import { lastGridPoint, neighbourRow, type NeighbourQuery, type NeighbourRow } from './interpolation.js';
+import { aggExpression } from './aggregate-sql.js';
 import { chooseBucketMs, rollupLevel } from './query-plan.js';
 import { carryRows, combineSql, rollupRows, sampleRows } from './rollup-sql.js';
 import { HOUR_MS, MINUTE_MS } from './schema.js';
 
-export async function runQuery(conn: DuckDBConnection, query: WorkerQuery): Promise<WorkerQueryResult> {
+export function runQuery(conn: DuckDBConnection, query: WorkerQuery): Promise<WorkerQueryResult> {
+  return inTransaction(conn, () => answer(conn, query));
+}
+
+/**
+ * For each point of the grid, the last sample at or before it and the first after it (ASOF joins),
+ * over the samples between the one before the first point and the one after the last.
+ */
+export function runNeighbours(conn: DuckDBConnection, q: NeighbourQuery): Promise<NeighbourRow[]> {
+  return inTransaction(conn, async () => {
+    const tag = q.tagId;
+    const hasLanding = (await scalar(conn, `SELECT min(ts) FROM stage.landing WHERE tag = ${tag}`)) !== null;
+    const last = lastGridPoint(q);
+    const both = (sql: string) => (hasLanding ? `${sql} UNION ALL ${sql.replace(' FROM raw ', ' FROM stage.landing ')}` : sql);
+    const lo = await scalar(conn, `SELECT max(ts) FROM (${both(`SELECT max(ts) AS ts FROM raw WHERE tag = ${tag} AND ts <= ${q.from}`)})`);
+    const hi = await scalar(conn, `SELECT min(ts) FROM (${both(`SELECT min(ts) AS ts FROM raw WHERE tag = ${tag} AND ts > ${last}`)})`);
+    const reader = await conn.runAndReadAll(`WITH s AS (SELECT ts, q, num, str FROM ${samples(tag, lo ?? q.from, (hi ?? last) + 1, hasLanding)}),
+      g AS (SELECT range AS t FROM range(${q.from}, ${last + 1}, ${q.stepMs}))
+      SELECT g.t, p.ts, p.q, p.num, p.str, n.ts, n.q, n.num, n.str
+      FROM g ASOF LEFT JOIN s p ON g.t >= p.ts ASOF LEFT JOIN s n ON g.t < n.ts ORDER BY g.t`);
+    return reader.getRows().map(neighbourRow);
+  });
+}
+
+export async function runCorrections(conn: DuckDBConnection, f: CorrectionFilter): Promise<StoredCorrection[]> {
+  return (await conn.runAndReadAll(correctionsSelect('corrections', f.tagId, f.from, f.to, f.limit))).getRows().map(storedCorrection);
+}
+
+async function inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
   await conn.run('BEGIN TRANSACTION');
   try {
-    const result = await answer(conn, query);
+    const result = await work();
     await conn.run('COMMIT');
     return result;
   } catch (error) {
@@ -61,25 +92,6 @@ async function answer(conn: DuckDBConnection, q: WorkerQuery): Promise<WorkerQue
     values: rows.map((r) => (r[1] === null ? null : Number(r[1]))),
     quality: null,
   };
-}
-
-function aggExpression(agg: WorkerQuery['agg']): string {
-  switch (agg) {
-    case 'avg':
-      return 'CASE WHEN n_good > 0 THEN vsum / n_good END';
-    case 'twa':
-      return 'CASE WHEN covered > 0 THEN twa_sum / covered END';
-    case 'min':
-      return 'vmin';
-    case 'max':
-      return 'vmax';
-    case 'first':
-      return 'first_val';
-    case 'last':
-      return 'last_val';
-    case 'count':
-      return 'cnt';
-  }
 }
 
 async function rawAnswer(conn: DuckDBConnection, q: WorkerQuery, hasLanding: boolean): Promise<WorkerQueryResult> {

@@ -9,15 +9,22 @@
 // with the value of the last sample before it. Only good samples cover time; a non-good sample
 // leaves the time until the next sample uncovered.
 
+/**
+ * The sum of squares of good values (for stddev). Rollup rows written before the column existed
+ * have none: a bucket built on such a row has no sum of squares rather than a wrong one.
+ */
+export const SUM_OF_SQUARES = 'CASE WHEN bool_and(vsum2 IS NOT NULL OR n_good = 0) THEN sum(vsum2) END AS vsum2';
+
 /** Columns of a partial-aggregate row, in order: tag, b (start), w (width), carry, then these. */
-const PARTIAL = 'cnt, n_good, vmin, vmax, vsum, first_val, last_val, tail_ts, tail_val, tail_good, twa_sum, covered';
+const PARTIAL = 'cnt, n_good, vmin, vmax, vsum, first_val, last_val, tail_ts, tail_val, tail_good, twa_sum, covered, vsum2';
 
 /** Partial rows for samples. `relation` must have tag, ts, q, num. */
 export function sampleRows(relation: string): string {
   const good = 'CASE WHEN q = 0 THEN num END';
   return `SELECT tag, ts AS b, 0::BIGINT AS w, false AS carry, 1::BIGINT AS cnt, (q = 0)::BIGINT AS n_good,
     ${good} AS vmin, ${good} AS vmax, ${good} AS vsum, ${good} AS first_val, ${good} AS last_val,
-    ts AS tail_ts, num AS tail_val, q = 0 AS tail_good, 0::DOUBLE AS twa_sum, 0::DOUBLE AS covered
+    ts AS tail_ts, num AS tail_val, q = 0 AS tail_good, 0::DOUBLE AS twa_sum, 0::DOUBLE AS covered,
+    CASE WHEN q = 0 THEN num * num END AS vsum2
     FROM ${relation}`;
 }
 
@@ -30,7 +37,7 @@ export function rollupRows(table: string, width: number, where: string): string 
 export function carryRows(relation: string): string {
   return `SELECT tag, tail_ts AS b, 0::BIGINT AS w, true AS carry, 0::BIGINT AS cnt, 0::BIGINT AS n_good,
     NULL::DOUBLE AS vmin, NULL::DOUBLE AS vmax, NULL::DOUBLE AS vsum, NULL::DOUBLE AS first_val, NULL::DOUBLE AS last_val,
-    tail_ts, tail_val, tail_good, 0::DOUBLE AS twa_sum, 0::DOUBLE AS covered
+    tail_ts, tail_val, tail_good, 0::DOUBLE AS twa_sum, 0::DOUBLE AS covered, NULL::DOUBLE AS vsum2
     FROM ${relation}`;
 }
 
@@ -59,7 +66,8 @@ export function combineSql(sources: string, width: number): string {
     arg_max(last_val, b) FILTER (WHERE n_good > 0) AS last_val,
     max(tail_ts) AS tail_ts, arg_max(tail_val, b) AS tail_val, arg_max(tail_good, b) AS tail_good,
     sum(twa_sum + coalesce(tail_val * tail_dur, 0) + coalesce(p_val * head_dur, 0))::DOUBLE AS twa_sum,
-    sum(covered + tail_dur + head_dur)::DOUBLE AS covered
+    sum(covered + tail_dur + head_dur)::DOUBLE AS covered,
+    ${SUM_OF_SQUARES}
   FROM d WHERE NOT carry
   GROUP BY tag, tb`;
 }

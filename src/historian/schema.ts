@@ -14,6 +14,7 @@ export const ROLLUP_COLUMNS = [
   'tail_good',
   'twa_sum', // integral of value over covered time (value x ms)
   'covered', // ms covered by good values
+  'vsum2', // sum of squares of good values (stddev); last, as stores made before it had it added
 ] as const;
 
 const ROLLUP_TABLE_BODY = `(
@@ -30,7 +31,8 @@ const ROLLUP_TABLE_BODY = `(
   tail_val DOUBLE,
   tail_good BOOLEAN NOT NULL,
   twa_sum DOUBLE NOT NULL,
-  covered DOUBLE NOT NULL
+  covered DOUBLE NOT NULL,
+  vsum2 DOUBLE
 )`;
 
 export const SCHEMA_SQL = `
@@ -38,6 +40,10 @@ CREATE TABLE IF NOT EXISTS tags (id INTEGER PRIMARY KEY, path VARCHAR NOT NULL U
 CREATE TABLE IF NOT EXISTS raw (tag INTEGER NOT NULL, ts BIGINT NOT NULL, q UTINYINT NOT NULL, num DOUBLE, str VARCHAR);
 CREATE TABLE IF NOT EXISTS rollup_1m ${ROLLUP_TABLE_BODY};
 CREATE TABLE IF NOT EXISTS rollup_1h ${ROLLUP_TABLE_BODY};
+ALTER TABLE rollup_1m ADD COLUMN IF NOT EXISTS vsum2 DOUBLE;
+ALTER TABLE rollup_1h ADD COLUMN IF NOT EXISTS vsum2 DOUBLE;
+CREATE TABLE IF NOT EXISTS corrections (tag INTEGER NOT NULL, ts BIGINT NOT NULL, old_q UTINYINT, old_num DOUBLE, old_str VARCHAR,
+  new_q UTINYINT NOT NULL, new_num DOUBLE, new_str VARCHAR, applied_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS latest (tag INTEGER PRIMARY KEY, ts BIGINT NOT NULL, q UTINYINT NOT NULL, num DOUBLE, str VARCHAR);
 `;
 

@@ -1,8 +1,11 @@
 import type { Quality, Sample, SampleValue, TagDefinition } from '../model/index.js';
 
-/** Aggregates a bucketed history query can ask for. `twa` is the time-weighted average. */
-export type Aggregate = 'avg' | 'min' | 'max' | 'first' | 'last' | 'count' | 'twa';
-export const AGGREGATES: readonly Aggregate[] = ['avg', 'min', 'max', 'first', 'last', 'count', 'twa'];
+/**
+ * Aggregates a bucketed history query can ask for. `twa` is the time-weighted average; `stddev` the
+ * sample standard deviation (n - 1) of the good values, not weighted by time.
+ */
+export type Aggregate = 'avg' | 'min' | 'max' | 'first' | 'last' | 'count' | 'twa' | 'stddev';
+export const AGGREGATES: readonly Aggregate[] = ['avg', 'min', 'max', 'first', 'last', 'count', 'twa', 'stddev'];
 
 /** Where an answer was read from. Rollups make long-range trends instant. */
 export type Resolution = 'raw' | '1m' | '1h';
@@ -19,6 +22,8 @@ export interface HistoryQuery {
   agg?: Aggregate;
   /** Cap on returned points (default 2,000); bigger answers are bucketed. */
   maxPoints?: number;
+  /** Also return `before`: the last sample before `from`, so a trend can start with the value it had. */
+  boundary?: boolean;
 }
 
 export interface HistoryPoint {
@@ -38,6 +43,87 @@ export interface HistoryResult {
   bucketMs: number | null;
   agg: Aggregate | null;
   points: HistoryPoint[];
+  /** With `boundary`: the last sample before `from` (any quality), or null when there is none. */
+  before?: HistoryPoint | null;
+}
+
+/** `previous`: the last sample holds until the next one (step). `linear`: a straight line between two samples. */
+export type InterpolationMethod = 'previous' | 'linear';
+
+/** Why an interpolated point has no value. */
+export type GapReason = 'no-data-before' | 'no-data-after' | 'gap' | 'not-good';
+
+export interface InterpolatedQuery {
+  tag: string;
+  /** First point, ms UTC. */
+  from: number;
+  /** Exclusive end: points at from, from + stepMs, ... before `to`. */
+  to: number;
+  stepMs: number;
+  /** Default `previous`; `linear` needs a numeric tag. */
+  method?: InterpolationMethod;
+  /** Samples further apart than this do not bridge the time between them (default: no limit). */
+  maxGapMs?: number;
+}
+
+export interface InterpolatedPoint {
+  ts: number;
+  value: SampleValue | null;
+  /** Set exactly when `value` is null. */
+  reason?: GapReason;
+}
+
+export interface InterpolatedResult {
+  tag: string;
+  from: number;
+  to: number;
+  stepMs: number;
+  method: InterpolationMethod;
+  maxGapMs: number | null;
+  points: InterpolatedPoint[];
+}
+
+/** A stored sample as a query names it (the source of an interpolated value). */
+export interface StoredSample {
+  ts: number;
+  value: SampleValue;
+  quality: Quality;
+}
+
+export interface ValueAtQuery {
+  tag: string;
+  ts: number;
+  method?: InterpolationMethod;
+  maxGapMs?: number;
+}
+
+export interface ValueAtResult extends InterpolatedPoint {
+  tag: string;
+  method: InterpolationMethod;
+  /** The last sample at or before `ts` (the one a `previous` value comes from), or null. */
+  before: StoredSample | null;
+  /** The first sample after `ts` (the other end of a `linear` value), or null. */
+  after: StoredSample | null;
+}
+
+/** A write that replaced a stored (tag, ts) with a different value or quality. */
+export interface Correction {
+  tag: string;
+  ts: number;
+  old: { value: SampleValue | null; quality: Quality };
+  new: { value: SampleValue | null; quality: Quality };
+  /** When the store applied it, ms UTC. */
+  at: number;
+}
+
+export interface CorrectionQuery {
+  /** One tag, or all tags when absent. */
+  tag?: string;
+  /** Range of the corrected samples' ts, [from, to). */
+  from: number;
+  to: number;
+  /** Newest `limit` corrections (default 1,000). */
+  limit?: number;
 }
 
 export interface LatestValue {
@@ -65,6 +151,24 @@ export interface HistorianStats {
   /** Samples accepted but not yet durably written. */
   pendingSamples: number;
   samplesWritten: number;
+  /** Stored samples replaced by a different value or quality (see `corrections`). */
+  corrections: number;
+  /** Present when the historian compresses (see compression/README.md). */
+  compression?: CompressionStats;
+}
+
+/** Figures of the compression stage since the historian was opened. */
+export interface CompressionStats {
+  /** Samples handed to `write`. */
+  samplesReceived: number;
+  /** Of those, samples passed on to the backend (the rest lay within their tag's error bound). */
+  samplesStored: number;
+  /** received / stored, or null before the first sample. */
+  ratio: number | null;
+  /** Numeric tags compressed. */
+  compressedTags: number;
+  /** Numeric tags left uncompressed because their settings could not be resolved, with the reason. */
+  unresolvedTags: Array<{ tag: string; reason: string }>;
 }
 
 /** One durable write, reported for metrics. */
@@ -78,9 +182,10 @@ export interface WriteReport {
  * must pass the same conformance suite.
  *
  * Contract:
- * - Writes are idempotent per (tag, ts): writing the same tag and ts again replaces the value.
+ * - Writes are idempotent per (tag, ts): writing the same tag and ts again replaces the value. A
+ *   replacement by a different value or quality is recorded as a correction (same value: nothing).
  * - `write` resolves only after the samples are durable (acknowledge after flush).
- * - Rollups (1 minute, 1 hour: min, max, avg, first, last, count, twa) stay exact when samples arrive
+ * - Rollups (1 minute, 1 hour: min, max, avg, first, last, count, twa, stddev) stay exact when samples arrive
  *   late or are re-sent.
  * - Queries pick the resolution from the range unless told otherwise.
  */
@@ -95,10 +200,16 @@ export interface Historian {
   /** Resolves once everything written so far is durable and rollups are up to date. */
   flush(): Promise<void>;
   query(query: HistoryQuery): Promise<HistoryResult>;
+  /** Values at fixed intervals, interpolated from the samples around each point. */
+  interpolate(query: InterpolatedQuery): Promise<InterpolatedResult>;
+  /** The value at one time, with the samples it came from. */
+  valueAt(query: ValueAtQuery): Promise<ValueAtResult>;
+  /** Recorded corrections, newest first. */
+  corrections(query: CorrectionQuery): Promise<Correction[]>;
   /** Latest value per tag, from memory. Optional pattern with MQTT wildcards. */
   latest(pattern?: string): LatestValue[];
-  /** Deletes data older than each policy's age, relative to `now`. */
-  applyRetention(policy: RetentionPolicy, now?: number): Promise<{ raw: number; minute: number; hour: number }>;
+  /** Deletes data older than each policy's age, relative to `now`; with `tags` (paths), of those tags only. */
+  applyRetention(policy: RetentionPolicy, now?: number, tags?: readonly string[]): Promise<{ raw: number; minute: number; hour: number }>;
   stats(): Promise<HistorianStats>;
   /** Called after each durable write, for metrics. */
   onWrite(listener: (report: WriteReport) => void): void;

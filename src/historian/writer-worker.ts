@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { ChunkWriter } from './chunk-writer.js';
 import { compact } from './compaction.js';
-import { runQuery } from './query-runner.js';
+import { runCorrections, runNeighbours, runQuery } from './query-runner.js';
 import { SCHEMA_SQL, STAGE_SQL, stagePath } from './schema.js';
 import type { FromWorker, Request, StoredKind, StoredLatest, StoredTag, TableCounts, ToWorker, WorkerOptions } from './protocol.js';
 
@@ -91,6 +91,10 @@ async function handle(request: Request): Promise<unknown> {
       return onMaint(() => compactNow());
     case 'query':
       return onQuery(() => runQuery(queryConn, request.query));
+    case 'neighbours':
+      return onQuery(() => runNeighbours(queryConn, request.query));
+    case 'corrections':
+      return onQuery(() => runCorrections(queryConn, request.filter));
     case 'retention':
       return onMaint(() => applyRetention(request.policy, request.now));
     case 'counts':
@@ -244,9 +248,9 @@ async function applyRetention(policy: { rawMs: number; minuteMs: number; hourMs:
 async function counts(): Promise<TableCounts> {
   const r = (
     await queryConn.runAndReadAll(`SELECT (SELECT count(*) FROM raw), (SELECT count(*) FROM stage.landing),
-      (SELECT count(*) FROM rollup_1m), (SELECT count(*) FROM rollup_1h)`)
+      (SELECT count(*) FROM rollup_1m), (SELECT count(*) FROM rollup_1h), (SELECT count(*) FROM corrections)`)
   ).getRows()[0];
-  return { rawRows: Number(r[0]), landingRows: Number(r[1]), minuteRows: Number(r[2]), hourRows: Number(r[3]) };
+  return { rawRows: Number(r[0]), landingRows: Number(r[1]), minuteRows: Number(r[2]), hourRows: Number(r[3]), corrections: Number(r[4]) };
 }
 
 async function close(): Promise<void> {

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { DuckDbHistorian } from '../index.js';
 import type { Historian } from '../types.js';
-import { historianConformance, type ConformanceOptions } from './suite.js';
+import { compressionConformance } from './compression-suite.js';
+import { historianConformance, type ConformanceOptions, type MakeHistorian } from './suite.js';
 
 const root = mkdtempSync(join(tmpdir(), 'loom-conformance-duckdb-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let fileNo = 0;
 
-historianConformance('DuckDB', async (options: ConformanceOptions = {}) => {
+const makeDuckDb: MakeHistorian = async (options: ConformanceOptions = {}) => {
   const path = join(root, `h${++fileNo}.duckdb`);
   const make = () => new DuckDbHistorian({ path, compactAfterMs: 3_600_000, compactRows: 100_000_000, ...options });
   const instances: DuckDbHistorian[] = [make()];
@@ -37,4 +38,7 @@ historianConformance('DuckDB', async (options: ConformanceOptions = {}) => {
       rmSync(`${path}.stage.wal`, { force: true });
     },
   };
-});
+};
+
+historianConformance('DuckDB', makeDuckDb);
+compressionConformance('DuckDB', makeDuckDb);

@@ -4,7 +4,7 @@
 // not speed; the conformance suite pins it down with hand-computed cases before trusting it.
 
 import assert from 'node:assert/strict';
-import type { Aggregate } from '../types.js';
+import type { Aggregate, GapReason } from '../types.js';
 
 export interface RefSample {
   ts: number;
@@ -40,10 +40,42 @@ export function reference(samples: readonly RefSample[], width: number, from: nu
       first: good.length ? good[0] : null,
       last: good.length ? good[good.length - 1] : null,
       twa: covered > 0 ? sum / covered : null,
+      stddev: good.length > 1 ? sampleStddev(good) : null,
     };
     out.set(bucket, result[agg]);
   }
   return out;
+}
+
+/** Sample standard deviation (n - 1), two-pass. */
+export function sampleStddev(values: readonly number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+}
+
+/**
+ * Expected interpolated value at `t` (README "Interpolation"), straight from the rules: find the
+ * samples around `t` by scanning, then apply them. Returns the value or the reason it has none.
+ */
+export function referenceInterpolation(
+  samples: readonly RefSample[],
+  t: number,
+  method: 'previous' | 'linear',
+  maxGapMs = Number.POSITIVE_INFINITY,
+): number | GapReason {
+  const sorted = [...samples].sort((a, b) => a.ts - b.ts);
+  const before = [...sorted].reverse().find((x) => x.ts <= t);
+  const after = sorted.find((x) => x.ts > t);
+  if (!before) return 'no-data-before';
+  if (before.ts === t) return before.good ? before.value : 'not-good';
+  if (method === 'previous') {
+    if ((after ? after.ts : t) - before.ts > maxGapMs) return 'gap';
+    return before.good ? before.value : 'not-good';
+  }
+  if (!after) return 'no-data-after';
+  if (after.ts - before.ts > maxGapMs) return 'gap';
+  if (!before.good || !after.good) return 'not-good';
+  return before.value + ((after.value - before.value) * (t - before.ts)) / (after.ts - before.ts);
 }
 
 /** A deterministic pseudo-random generator (mulberry32). */

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Quality, Sample, TagDefinition } from '../../model/index.js';
 import { AGGREGATES, type Aggregate, type Historian, type HistoryResult, type WriteReport } from '../types.js';
-import { assertClose, random, reference, type RefSample } from './reference.js';
+import { assertClose, random, reference, referenceInterpolation, type RefSample } from './reference.js';
+import { queryCases } from './query-cases.js';
 
 export interface ConformanceOptions {
   /** Passed to the backend: samples accepted but not yet durable before `write` waits. */
@@ -86,6 +87,8 @@ export function historianConformance(name: string, makeHistorian: MakeHistorian)
       }
     }
 
+    queryCases(open, { T0, TEMP, RUNNING, STATE, OTHER });
+
     it('the reference implementation agrees with hand-computed buckets', () => {
       const samples: RefSample[] = [
         { ts: T0 - 10 * S, value: 5, good: true },
@@ -98,6 +101,17 @@ export function historianConformance(name: string, makeHistorian: MakeHistorian)
       assert.deepEqual([...reference(samples, M, T0, T0 + M, 'count')], [[T0, 3]]);
       assert.deepEqual([...reference(samples, M, T0, T0 + M, 'avg')], [[T0, 30]]);
       assert.deepEqual([...reference(samples, M, T0, T0 + M, 'max')], [[T0, 40]]);
+      assertClose(reference(samples, M, T0, T0 + M, 'stddev').get(T0)!, Math.sqrt(((20 - 30) ** 2 + (40 - 30) ** 2) / 1), 'stddev of 20 and 40');
+      // Interpolation: 5 until 20 s, the bad 100 from 40 s; linear between 20 s and 40 s is broken by it.
+      assert.deepEqual(
+        [T0 - 20 * S, T0, T0 + 30 * S, T0 + 45 * S, T0 + 60 * S].map((t) => referenceInterpolation(samples, t, 'previous', 30 * S)),
+        ['no-data-before', 5, 20, 'not-good', 40],
+      );
+      assert.deepEqual(
+        [T0, T0 + 30 * S, T0 + 45 * S, T0 + 50 * S, T0 + 55 * S].map((t) => referenceInterpolation(samples, t, 'linear', 30 * S)),
+        [5 + (15 * 10) / 30, 'not-good', 'not-good', 40, 'no-data-after'],
+      );
+      assert.equal(referenceInterpolation(samples, T0 + 10 * S, 'linear', 29 * S), 'gap');
     });
 
     it('round-trips samples of every type with their quality', async () => {
@@ -285,7 +299,7 @@ export function historianConformance(name: string, makeHistorian: MakeHistorian)
         if (w % 7 === 3) await h.flush();
       }
       await h.flush();
-      await expectReference(h, TEMP, truth.values(), 'scattered', [M, 10 * M, H, 3 * H], T0, T0 + 6 * H, ['twa', 'count', 'avg', 'first', 'last', 'min', 'max']);
+      await expectReference(h, TEMP, truth.values(), 'scattered', [M, 10 * M, H, 3 * H], T0, T0 + 6 * H, ['twa', 'count', 'avg', 'first', 'last', 'min', 'max', 'stddev']);
       assert.equal((await h.stats()).rawRows, truth.size);
     });
 

@@ -6,12 +6,15 @@
 import type { PoolClient } from 'pg';
 import { CopyIn } from './copy-in.js';
 import { carryRows, combineSql, floorTo, ident, rollupRows, sampleRows } from './pg-sql.js';
+import { CORRECTION_COLUMNS, correctionRows } from '../correction-sql.js';
 
 const M = 60_000;
 const H = 3_600_000;
 
 export interface MergeResult {
   rows: number;
+  /** Stored samples replaced by a different value or quality, recorded in `corrections`. */
+  corrections: number;
   minuteBuckets: number;
   hourBuckets: number;
 }
@@ -25,8 +28,9 @@ export async function mergeBatch(client: PoolClient, schema: string, lines: read
     await client.query(`SET LOCAL work_mem = '64MB'`);
     await client.query(new CopyIn('COPY stage (tag, ts, seq, q, num, str) FROM STDIN', lines)).done;
     // Dedupe in the stage (the later seq wins), then upsert: re-sent samples replace stored ones.
-    await client.query(`INSERT INTO batch SELECT DISTINCT ON (tag, ts) tag, ts, q, num, str FROM stage ORDER BY tag, ts, seq DESC`);
+    const distinct = (await client.query(`INSERT INTO batch SELECT DISTINCT ON (tag, ts) tag, ts, q, num, str FROM stage ORDER BY tag, ts, seq DESC`)).rowCount ?? 0;
     if (rows > 1_000) await client.query('ANALYZE batch');
+    const corrections = await recordCorrections(client, s, distinct < rows);
     await client.query(`INSERT INTO ${s}.raw (tag, ts, q, num, str) SELECT tag, ts, q, num, str FROM batch
       ON CONFLICT (tag, ts) DO UPDATE SET q = EXCLUDED.q, num = EXCLUDED.num, str = EXCLUDED.str`);
     const minuteBuckets = await refreshMinutes(client, s, rows > 1_000);
@@ -36,11 +40,27 @@ export async function mergeBatch(client: PoolClient, schema: string, lines: read
       ON CONFLICT (tag) DO UPDATE SET ts = EXCLUDED.ts, q = EXCLUDED.q, num = EXCLUDED.num, str = EXCLUDED.str
       WHERE EXCLUDED.ts >= l.ts`);
     await client.query('COMMIT');
-    return { rows, minuteBuckets, hourBuckets };
+    return { rows, corrections, minuteBuckets, hourBuckets };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Records the samples of this commit that replace a different value: a stored row (only samples at
+ * or before a tag's latest time can hit one, so an in-order stream costs one join with `latest`) or
+ * an earlier row of the same (tag, ts) in this commit (`withDuplicates`).
+ */
+async function recordCorrections(client: PoolClient, s: string, withDuplicates: boolean): Promise<number> {
+  const keys = [
+    `SELECT b.tag, b.ts FROM batch b JOIN ${s}.latest l ON l.tag = b.tag WHERE b.ts <= l.ts`,
+    ...(withDuplicates ? ['SELECT tag, ts FROM stage GROUP BY tag, ts HAVING count(*) > 1'] : []),
+  ].join(' UNION ');
+  const chain = `SELECT r.tag, r.ts, -1::bigint AS seq, r.q, r.num, r.str FROM ${s}.raw r JOIN (${keys}) k ON r.tag = k.tag AND r.ts = k.ts
+    UNION ALL SELECT st.tag, st.ts, st.seq, st.q, st.num, st.str FROM stage st JOIN (${keys}) k ON st.tag = k.tag AND st.ts = k.ts`;
+  const inserted = await client.query(`INSERT INTO ${s}.corrections (${CORRECTION_COLUMNS}) ${correctionRows(chain, Date.now())}`);
+  return inserted.rowCount ?? 0;
 }
 
 /** Per tag of `dirty`: its newest row in rollup_1m (`top`, NULL without rows). */

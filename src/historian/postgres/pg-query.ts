@@ -4,7 +4,10 @@
 // it resolves, so there is no landing table to merge here.
 
 import type { Pool } from 'pg';
-import type { WorkerQuery, WorkerQueryResult } from '../protocol.js';
+import { correctionsSelect, storedCorrection } from '../correction-sql.js';
+import { lastGridPoint, neighbourRow, type NeighbourQuery, type NeighbourRow } from '../interpolation.js';
+import type { CorrectionFilter, StoredCorrection, WorkerQuery, WorkerQueryResult } from '../protocol.js';
+import { aggExpression } from '../aggregate-sql.js';
 import { chooseBucketMs, rollupLevel } from '../query-plan.js';
 import { HOUR_MS, MINUTE_MS } from '../schema.js';
 import { carryRows, combineSql, floorTo, ident, rollupRows, sampleRows } from './pg-sql.js';
@@ -45,25 +48,6 @@ export async function runPgQuery(pool: Pool, schema: string, q: WorkerQuery): Pr
     values: result.rows.map((r) => (r.value === null ? null : Number(r.value))),
     quality: null,
   };
-}
-
-function aggExpression(agg: WorkerQuery['agg']): string {
-  switch (agg) {
-    case 'avg':
-      return 'CASE WHEN n_good > 0 THEN vsum / n_good END';
-    case 'twa':
-      return 'CASE WHEN covered > 0 THEN twa_sum / covered END';
-    case 'min':
-      return 'vmin';
-    case 'max':
-      return 'vmax';
-    case 'first':
-      return 'first_val';
-    case 'last':
-      return 'last_val';
-    case 'count':
-      return 'cnt';
-  }
 }
 
 async function rawAnswer(pool: Pool, s: string, q: WorkerQuery): Promise<WorkerQueryResult> {
@@ -114,4 +98,23 @@ function carryBefore(s: string, tag: number, before: number): string {
     `(SELECT tail_ts, tail_val, tail_good FROM ${s}.rollup_1h WHERE tag = ${tag} AND bucket < ${hour} ORDER BY bucket DESC LIMIT 1)`,
   ];
   return `(SELECT ${tag} AS tag, tail_ts, tail_val, tail_good FROM (${parts.join(' UNION ALL ')}) p ORDER BY tail_ts DESC LIMIT 1) carry`;
+}
+
+/** For each point of the grid, the last sample at or before it and the first after it: two index probes per point. */
+export async function runPgNeighbours(pool: Pool, schema: string, q: NeighbourQuery): Promise<NeighbourRow[]> {
+  const s = ident(schema);
+  const result = await pool.query<unknown[]>({
+    text: `SELECT g.t, p.ts, p.q, p.num, p.str, n.ts, n.q, n.num, n.str FROM generate_series($2::bigint, $3::bigint, $4::bigint) g(t)
+      LEFT JOIN LATERAL (SELECT ts, q, num, str FROM ${s}.raw WHERE tag = $1 AND ts <= g.t ORDER BY ts DESC LIMIT 1) p ON true
+      LEFT JOIN LATERAL (SELECT ts, q, num, str FROM ${s}.raw WHERE tag = $1 AND ts > g.t ORDER BY ts LIMIT 1) n ON true
+      ORDER BY g.t`,
+    values: [q.tagId, q.from, lastGridPoint(q), q.stepMs],
+    rowMode: 'array',
+  });
+  return result.rows.map(neighbourRow);
+}
+
+export async function runPgCorrections(pool: Pool, schema: string, f: CorrectionFilter): Promise<StoredCorrection[]> {
+  const text = correctionsSelect(`${ident(schema)}.corrections`, f.tagId, f.from, f.to, f.limit);
+  return (await pool.query<unknown[]>({ text, rowMode: 'array' })).rows.map(storedCorrection);
 }

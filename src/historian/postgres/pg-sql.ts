@@ -6,6 +6,8 @@
 // a bucket; ordered `array_agg` was 3x slower: it sorts every group), and `//` becomes a floor that is
 // also right for negative times.
 
+import { SUM_OF_SQUARES } from '../rollup-sql.js';
+
 export const DAY_MS = 86_400_000;
 
 /** `column` rounded down to a multiple of `width` (floor, also for times before 1970). */
@@ -33,6 +35,7 @@ const ROLLUP_BODY = `(
   tail_good boolean NOT NULL,
   twa_sum double precision NOT NULL,
   covered double precision NOT NULL,
+  vsum2 double precision,
   PRIMARY KEY (tag, bucket)
 )`;
 
@@ -48,6 +51,11 @@ CREATE TABLE IF NOT EXISTS ${s}.raw (
 ) PARTITION BY RANGE (ts);
 CREATE TABLE IF NOT EXISTS ${s}.rollup_1m ${ROLLUP_BODY};
 CREATE TABLE IF NOT EXISTS ${s}.rollup_1h ${ROLLUP_BODY};
+ALTER TABLE ${s}.rollup_1m ADD COLUMN IF NOT EXISTS vsum2 double precision;
+ALTER TABLE ${s}.rollup_1h ADD COLUMN IF NOT EXISTS vsum2 double precision;
+CREATE TABLE IF NOT EXISTS ${s}.corrections (tag integer NOT NULL, ts bigint NOT NULL, old_q smallint, old_num double precision, old_str text,
+  new_q smallint NOT NULL, new_num double precision, new_str text, applied_at bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS corrections_tag_ts ON ${s}.corrections (tag, ts);
 CREATE TABLE IF NOT EXISTS ${s}.latest (tag integer PRIMARY KEY, ts bigint NOT NULL, q smallint NOT NULL, num double precision, str text);
 `;
 }
@@ -65,14 +73,15 @@ CREATE TEMP TABLE IF NOT EXISTS dirty (tag integer, bucket bigint, PRIMARY KEY (
 CREATE TEMP TABLE IF NOT EXISTS dirty_h (tag integer, bucket bigint, PRIMARY KEY (tag, bucket)) ON COMMIT DELETE ROWS;
 `;
 
-const PARTIAL = 'cnt, n_good, vmin, vmax, vsum, first_val, last_val, tail_ts, tail_val, tail_good, twa_sum, covered';
+const PARTIAL = 'cnt, n_good, vmin, vmax, vsum, first_val, last_val, tail_ts, tail_val, tail_good, twa_sum, covered, vsum2';
 
 /** Partial rows for samples. `relation` must have tag, ts, q, num. */
 export function sampleRows(relation: string): string {
   const good = 'CASE WHEN q = 0 THEN num END';
   return `SELECT tag, ts AS b, 0::bigint AS w, false AS carry, 1::bigint AS cnt, (CASE WHEN q = 0 THEN 1 ELSE 0 END)::bigint AS n_good,
     ${good} AS vmin, ${good} AS vmax, ${good} AS vsum, ${good} AS first_val, ${good} AS last_val,
-    ts AS tail_ts, num AS tail_val, q = 0 AS tail_good, 0::float8 AS twa_sum, 0::float8 AS covered
+    ts AS tail_ts, num AS tail_val, q = 0 AS tail_good, 0::float8 AS twa_sum, 0::float8 AS covered,
+    CASE WHEN q = 0 THEN num * num END AS vsum2
     FROM ${relation}`;
 }
 
@@ -86,7 +95,7 @@ export function rollupRows(relation: string, width: number, where: string, alias
 export function carryRows(relation: string): string {
   return `SELECT tag, tail_ts AS b, 0::bigint AS w, true AS carry, 0::bigint AS cnt, 0::bigint AS n_good,
     NULL::float8 AS vmin, NULL::float8 AS vmax, NULL::float8 AS vsum, NULL::float8 AS first_val, NULL::float8 AS last_val,
-    tail_ts, tail_val, tail_good, 0::float8 AS twa_sum, 0::float8 AS covered
+    tail_ts, tail_val, tail_good, 0::float8 AS twa_sum, 0::float8 AS covered, NULL::float8 AS vsum2
     FROM ${relation}`;
 }
 
@@ -114,7 +123,8 @@ export function combineSql(sources: string, width: number): string {
     (max(ARRAY[b::float8, last_val]) FILTER (WHERE n_good > 0))[2] AS last_val,
     max(tail_ts) AS tail_ts, (max(ARRAY[b::float8, tail_val]))[2] AS tail_val, (max(ARRAY[b::float8, tail_good::int::float8]))[2] = 1 AS tail_good,
     sum(twa_sum + coalesce(tail_val * tail_dur, 0) + coalesce(p_val * head_dur, 0))::float8 AS twa_sum,
-    sum(covered + tail_dur + head_dur)::float8 AS covered
+    sum(covered + tail_dur + head_dur)::float8 AS covered,
+    ${SUM_OF_SQUARES}
   FROM d WHERE NOT carry
   GROUP BY tag, tb`;
 }

@@ -1,22 +1,30 @@
 import pg from 'pg';
-import { topicMatches, type Quality, type Sample, type SampleValue, type TagDefinition } from '../../model/index.js';
+import { topicMatches, type Quality, type Sample, type TagDefinition } from '../../model/index.js';
 import type { HistorianLogger } from '../duckdb-historian.js';
-import { QUALITY_CODES, QUALITY_NAMES, type StoredKind, type WorkerQueryResult } from '../protocol.js';
-import { checkQuery } from '../query-plan.js';
+import { boundaryPoint, storedValue, toResult } from '../answers.js';
+import { checkCorrections, toCorrection } from '../corrections.js';
+import { interpolatedResult, valueAtResult } from '../interpolation.js';
+import { QUALITY_CODES, QUALITY_NAMES, type StoredKind } from '../protocol.js';
+import { checkInterpolation, checkQuery } from '../query-plan.js';
 import type {
+  Correction,
+  CorrectionQuery,
   Historian,
   HistorianStats,
-  HistoryPoint,
   HistoryQuery,
   HistoryResult,
+  InterpolatedQuery,
+  InterpolatedResult,
   LatestValue,
   RetentionPolicy,
+  ValueAtQuery,
+  ValueAtResult,
   WriteReport,
 } from '../types.js';
 import { copyNumber, copyText } from './copy-in.js';
 import { mergeBatch } from './merge.js';
 import { partitionName, Partitions } from './partitions.js';
-import { runPgQuery } from './pg-query.js';
+import { runPgCorrections, runPgNeighbours, runPgQuery } from './pg-query.js';
 import { DAY_MS, ident, schemaSql, WRITER_TEMP_SQL } from './pg-sql.js';
 import { chooseLayout, createHypertable, dropChunks, type RawLayout } from './timescale.js';
 
@@ -127,7 +135,7 @@ export class PostgresHistorian implements Historian {
       const byId = new Map([...this.byPath.values()].map((t) => [t.id, t]));
       for (const row of latest.rows) {
         const info = byId.get(row.tag);
-        if (info) this.latestById.set(row.tag, { tag: info.path, ts: Number(row.ts), value: fromStored(info.kind, row.num, row.str), quality: QUALITY_NAMES[row.q] ?? 'bad' });
+        if (info) this.latestById.set(row.tag, { tag: info.path, ts: Number(row.ts), value: storedValue(info.kind, { ...row, ts: Number(row.ts) }), quality: QUALITY_NAMES[row.q] ?? 'bad' });
       }
     } catch (error) {
       writer?.release(true);
@@ -227,11 +235,40 @@ export class PostgresHistorian implements Historian {
 
   async query(query: HistoryQuery): Promise<HistoryResult> {
     const { pool } = this.ready();
-    const info = this.byPath.get(query.tag);
-    if (!info) throw new Error(`unknown tag '${query.tag}': the historian has no such tag`);
+    const info = this.tagInfo(query.tag);
     const checked = checkQuery(query, info.kind);
-    const answer = await runPgQuery(pool, this.schema, { ...checked, tagId: info.id, kind: info.kind });
-    return toResult(query, info.kind, checked.agg, answer);
+    const result = toResult(query, info.kind, checked.agg, await runPgQuery(pool, this.schema, { ...checked, tagId: info.id, kind: info.kind }));
+    if (checked.boundary) {
+      const [row] = await runPgNeighbours(pool, this.schema, { tagId: info.id, from: checked.from - 1, to: checked.from, stepMs: 1 });
+      result.before = boundaryPoint(info.kind, row.before);
+    }
+    return result;
+  }
+
+  async interpolate(query: InterpolatedQuery): Promise<InterpolatedResult> {
+    const { pool } = this.ready();
+    const info = this.tagInfo(query.tag);
+    const checked = checkInterpolation(query, info.kind);
+    const rows = await runPgNeighbours(pool, this.schema, { tagId: info.id, from: checked.from, to: checked.to, stepMs: checked.stepMs });
+    return interpolatedResult(query.tag, info.kind, checked, rows);
+  }
+
+  async valueAt(query: ValueAtQuery): Promise<ValueAtResult> {
+    const { pool } = this.ready();
+    const info = this.tagInfo(query.tag);
+    const checked = checkInterpolation({ ...query, from: query.ts, to: query.ts + 1, stepMs: 1 }, info.kind);
+    const [row] = await runPgNeighbours(pool, this.schema, { tagId: info.id, from: query.ts, to: query.ts + 1, stepMs: 1 });
+    return valueAtResult(query.tag, info.kind, checked, row);
+  }
+
+  async corrections(query: CorrectionQuery): Promise<Correction[]> {
+    const { pool } = this.ready();
+    const filter = checkCorrections(query, (tag) => this.tagInfo(tag).id);
+    const byId = new Map([...this.byPath.values()].map((t) => [t.id, t]));
+    return (await runPgCorrections(pool, this.schema, filter)).flatMap((c) => {
+      const info = byId.get(c.tag);
+      return info ? [toCorrection(info.path, info.kind, c)] : [];
+    });
   }
 
   latest(pattern?: string): LatestValue[] {
@@ -281,8 +318,9 @@ export class PostgresHistorian implements Historian {
             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname <> 'raw')`
         : `(SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm'))`;
-    const result = await pool.query<{ raw: string; minute: string; hour: string; bytes: string }>(
+    const result = await pool.query<{ raw: string; minute: string; hour: string; bytes: string; corrections: string }>(
       `SELECT (SELECT count(*) FROM ${s}.raw) AS raw, (SELECT count(*) FROM ${s}.rollup_1m) AS minute,
+        (SELECT count(*) FROM ${s}.corrections) AS corrections,
         (SELECT count(*) FROM ${s}.rollup_1h) AS hour, ${size} AS bytes`,
       [this.schema],
     );
@@ -298,6 +336,7 @@ export class PostgresHistorian implements Historian {
       bytesPerSample: rawRows > 0 ? bytes / rawRows : null,
       pendingSamples: this.pending,
       samplesWritten: this.written,
+      corrections: Number(row.corrections),
     };
   }
 
@@ -348,6 +387,12 @@ export class PostgresHistorian implements Historian {
     } catch {
       this.writerBroken = true;
     }
+  }
+
+  private tagInfo(path: string): TagInfo {
+    const info = this.byPath.get(path);
+    if (!info) throw new Error(`unknown tag '${path}': the historian has no such tag`);
+    return info;
   }
 
   private remember(tag: { id: number; path: string; kind: StoredKind }): void {
@@ -417,26 +462,6 @@ export class PostgresHistorian implements Historian {
       for (const wake of waiters) wake();
     }
   }
-}
-
-/** Same mapping as the DuckDB backend: booleans come back as booleans where the aggregate keeps the type. */
-function toResult(query: HistoryQuery, kind: StoredKind, agg: HistoryResult['agg'], answer: WorkerQueryResult): HistoryResult {
-  const bucketed = answer.bucketMs !== null;
-  const keepsType = !bucketed || agg === 'first' || agg === 'last' || agg === 'min' || agg === 'max';
-  const points: HistoryPoint[] = answer.ts.map((ts, i) => {
-    const raw = answer.values[i];
-    const value: SampleValue | null = kind === 'boolean' && keepsType && typeof raw === 'number' ? raw !== 0 : raw;
-    const point: HistoryPoint = { ts, value };
-    if (answer.quality) point.quality = QUALITY_NAMES[answer.quality[i]] ?? 'bad';
-    return point;
-  });
-  return { tag: query.tag, from: query.from, to: query.to, resolution: answer.resolution, bucketMs: answer.bucketMs, agg: bucketed ? agg : null, points };
-}
-
-function fromStored(kind: StoredKind, num: number | null, str: string | null): SampleValue {
-  if (kind === 'text') return str ?? '';
-  if (kind === 'boolean') return num !== 0;
-  return num ?? Number.NaN;
 }
 
 /** The URL without its password, for error messages. */
