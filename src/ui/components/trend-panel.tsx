@@ -35,6 +35,15 @@ function describe(result: HistoryResult | undefined): string {
   return `${result.agg ?? 'avg'} per ${formatDuration(result.bucketMs)}, from ${source}`;
 }
 
+/** The raw history of the trended tags over the shown window, as a file from GET /api/v1/export. */
+function exportUrl(tags: string[], view: { from: number; to: number }, format: 'csv' | 'parquet'): string {
+  const query = new URLSearchParams(tags.map((tag) => ['tag', tag]));
+  query.set('from', new Date(view.from).toISOString());
+  query.set('to', new Date(view.to).toISOString());
+  query.set('format', format);
+  return `/api/v1/export?${query.toString()}`;
+}
+
 export function TrendPanel({ tags, selected, onToggle, range, view, subscribe }: Props) {
   const colourOf = useMemo(() => new Map(tags.map((t, i) => [t.path, SERIES_COLOURS[i % SERIES_COLOURS.length]])), [tags]);
   const points = useRef(new Map<string, Points>());
@@ -147,6 +156,9 @@ export function TrendPanel({ tags, selected, onToggle, range, view, subscribe }:
             {meta.error ? <span class="error">History could not be read: {meta.error}</span> : meta.loading ? 'Loading history…' : describe(meta.result)}
             {live && !meta.error && <span class="live-note"> · following live</span>}
             <span class="hint">Drag to zoom, double-click to reset</span>
+            <span class="downloads">
+              Download <a href={exportUrl(selected, view, 'csv')} download data-export="csv">CSV</a> · <a href={exportUrl(selected, view, 'parquet')} download data-export="parquet">Parquet</a>
+            </span>
           </footer>
         </>
       )}
