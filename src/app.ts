@@ -6,6 +6,8 @@ import { TagRegistry, declaredTags, loadConfigFile, loadDemoConfig, type LoadedC
 import { Bus } from './bus/index.js';
 import { DeadLetterStore, Ingest } from './ingest/index.js';
 import { DuckDbHistorian, PostgresHistorian } from './historian/index.js';
+import { withCompression } from './historian/compression/index.js';
+import { applyRetentionClasses } from './historian/retention/index.js';
 import type { Historian } from './historian/types.js';
 import type { Connector } from './connectors/types.js';
 import { createConnectors } from './connectors/index.js';
@@ -108,6 +110,8 @@ export async function openCore(loaded: LoadedConfig, options: Pick<StartLoomOpti
   } else {
     historian = new DuckDbHistorian({ path: historianPath, flushIntervalMs: config.historian.flushInterval, logger });
   }
+  // Always in front of the backend: with compression off it only counts (received = stored).
+  historian = withCompression(historian, config.historian.compression, (tag, reason) => logger.warn(`historian: '${tag}' is stored uncompressed: ${reason}`));
   try {
     await historian.open();
   } catch (error) {
@@ -194,8 +198,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   const audit = new AuditLog(dataDir === ':memory:' ? undefined : join(dataDir, 'audit.jsonl'));
   const writeBack = new WriteBack(registry, () => connectors, audit);
   const retentionTimer = setInterval(() => {
-    const { raw, minute, hour } = config.historian.retention;
-    historian.applyRetention({ rawMs: raw, minuteMs: minute, hourMs: hour }).catch((error) => logger.error({ err: error }, 'retention failed'));
+    applyRetentionClasses(historian, config.historian.retention, registry.all()).catch((error) => logger.error({ err: error }, 'retention failed'));
   }, 3_600_000);
   retentionTimer.unref();
 
@@ -205,6 +208,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       registry,
       bus,
       historian,
+      historianEngine: config.historian.engine,
       ingest,
       deadLetters,
       telemetry,

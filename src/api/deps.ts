@@ -13,6 +13,8 @@ export interface ApiDeps {
   registry: TagRegistry;
   bus: Bus<Sample>;
   historian: Historian;
+  /** Which backend `historian` stores in, for `GET /api/v1/historian/stats`. */
+  historianEngine?: 'duckdb' | 'postgres';
   ingest: Ingest;
   deadLetters: DeadLetterStore;
   telemetry: Telemetry;

@@ -7,6 +7,8 @@ import { sparkplugConfigSchema } from '../connectors/sparkplug/config.js';
 import { republishSchema } from '../republish/config.js';
 import { opcuaConnectorSchema } from '../connectors/opcua/config.js';
 import { modbusConnectorSchema } from '../connectors/modbus/config.js';
+import { compressionSchema } from '../historian/compression/config.js';
+import { retentionSchema } from '../historian/retention/config.js';
 import { simulatorMachinesSchema } from '../connectors/simulator/config.js';
 
 // One schema per config block: validation, TypeScript types and the reference in README all come
@@ -133,14 +135,8 @@ export const historianSchema = z
     schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('loom').describe('postgres engine: schema holding the tables (created when missing)'),
     path: z.string().default('loom.duckdb').describe("Database file, relative to dataDir; ':memory:' keeps nothing"),
     flushInterval: duration('100ms').describe('Least time between two commits: longer means bigger, cheaper commits and later acknowledgements'),
-    retention: z
-      .object({
-        raw: duration('30d').describe('How long raw samples are kept'),
-        minute: duration('365d').describe('How long 1-minute rollups are kept'),
-        hour: duration('10y').describe('How long 1-hour rollups are kept'),
-      })
-      .strict()
-      .prefault({}),
+    retention: retentionSchema(tagRoleSchema).prefault({}).describe('How long samples and rollups are kept, by default and per class of tags'),
+    compression: compressionSchema(tagRoleSchema).prefault({}).describe('Exception deadband and swinging-door compression of numeric tags (src/historian/compression)'),
   })
   .strict();
 

@@ -15,6 +15,7 @@ import type { Sample } from '../../model/index.js';
 import { DuckDbHistorian, PostgresHistorian, type HistorianLogger } from '../index.js';
 import type { Aggregate, Historian } from '../types.js';
 import { random } from './reference.js';
+import { compressionConformance } from './compression-suite.js';
 import { historianConformance, OTHER, RUNNING, s, STATE, T0, TAGS, TEMP, type ConformanceOptions, type HistorianHandle } from './suite.js';
 
 const URL = process.env.LOOM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -83,6 +84,7 @@ if (unreachable && process.env.CI === 'true') {
   it('PostgreSQL historian', { skip: unreachable }, () => undefined);
 } else {
   historianConformance('PostgreSQL', (options) => makePostgres(options));
+  compressionConformance('PostgreSQL', (options) => makePostgres(options));
 
   describe('PostgresHistorian', () => {
     const handles: HistorianHandle[] = [];

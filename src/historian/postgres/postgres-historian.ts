@@ -283,9 +283,13 @@ export class PostgresHistorian implements Historian {
   /**
    * Raw samples: whole partitions (days) that end before the cut are dropped, the rest of the cut
    * is deleted from the one partition it falls in. Rollups: rows whose bucket ended before their cut.
+   * With `tags` (a retention class), only their rows are deleted: partitions hold every tag.
    */
-  async applyRetention(policy: RetentionPolicy, now = Date.now()): Promise<{ raw: number; minute: number; hour: number }> {
+  async applyRetention(policy: RetentionPolicy, now = Date.now(), tags?: readonly string[]): Promise<{ raw: number; minute: number; hour: number }> {
     this.ready();
+    const tagIds = tags?.flatMap((path) => this.byPath.get(path)?.id ?? []);
+    if (tagIds !== undefined && tagIds.length === 0) return { raw: 0, minute: 0, hour: 0 };
+    if (tagIds !== undefined) return this.exclusive(() => this.deleteOfTags(policy, now, tagIds));
     return this.exclusive(async () => {
       const writer = await this.writerClient();
       const s = ident(this.schema);
@@ -307,6 +311,18 @@ export class PostgresHistorian implements Historian {
       const hour = (await writer.query(`DELETE FROM ${s}.rollup_1h WHERE bucket + 3600000 <= $1`, [Math.floor(now - policy.hourMs)])).rowCount ?? 0;
       return { raw, minute, hour };
     });
+  }
+
+  private async deleteOfTags(policy: RetentionPolicy, now: number, tagIds: number[]): Promise<{ raw: number; minute: number; hour: number }> {
+    const writer = await this.writerClient();
+    const s = ident(this.schema);
+    const cut = async (table: string, column: string, before: number) =>
+      (await writer.query(`DELETE FROM ${s}.${table} WHERE ${column} < $1 AND tag = ANY($2::int[])`, [Math.floor(before), tagIds])).rowCount ?? 0;
+    return {
+      raw: await cut('raw', 'ts', now - policy.rawMs),
+      minute: await cut('rollup_1m', 'bucket + 60000', now - policy.minuteMs + 1),
+      hour: await cut('rollup_1h', 'bucket + 3600000', now - policy.hourMs + 1),
+    };
   }
 
   async stats(): Promise<HistorianStats> {
