@@ -17,7 +17,8 @@ import { packageRoot } from './package-root.js';
 import { AuditLog, WriteBack } from './act/index.js';
 import { EmbeddedBroker, brokerConnection, type BrokerConnection } from './broker/index.js';
 import { UnsRepublisher } from './republish/index.js';
-import { LiveOee, sitePlanFor } from './analytics/oee/index.js';
+import { LiveOee, ShiftCellCache, oeeAssetOf, plantProductPri, sitePlanFor } from './analytics/oee/index.js';
+import { SpcEventLog, startSpcMonitors, type SpcEvent } from './analytics/spc/index.js';
 
 const ROOT = packageRoot();
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -192,9 +193,19 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
 
   let republisher: UnsRepublisher | undefined;
   const telemetry = new Telemetry(ingest, historian);
-  const liveOee = new LiveOee({ tags: () => registry.all(), planFor: sitePlanFor(config.plant), start: Date.now() });
+  const liveOee = new LiveOee({ tags: () => registry.all(), planFor: sitePlanFor(config.plant), productPriFor: plantProductPri(config.plant), start: Date.now() });
   liveOee.attach(bus);
   liveOee.start();
+  // OEE cells of closed shifts are kept between requests; a late sample drops those it may change.
+  const oeeCache = new ShiftCellCache();
+  const oeeCacheSubscription = oeeCache.attach(bus, oeeAssetOf((tag) => registry.get(tag)));
+  // SPC monitors from the config: violations are kept for the API and published at $events/spc/<tag>
+  // ('#' subscribers such as the historian do not see $ topics; `$events/#` does).
+  const spcEvents = new SpcEventLog({
+    monitors: config.spc.monitors.map((m) => m.tag),
+    forward: [{ publish: (topic: string, event: SpcEvent) => bus.publish(topic, event as unknown as Sample) }],
+  });
+  const spc = startSpcMonitors(config.spc, { source: bus, sink: spcEvents });
   const audit = new AuditLog(dataDir === ':memory:' ? undefined : join(dataDir, 'audit.jsonl'));
   const writeBack = new WriteBack(registry, () => connectors, audit);
   const retentionTimer = setInterval(() => {
@@ -220,6 +231,8 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       writeBack,
       audit,
       liveOee,
+      oeeCache,
+      spcEvents,
       uiDir: join(ROOT, 'src/ui/dist'),
       version: VERSION,
       startedAt: Date.now(),
@@ -265,6 +278,8 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       await api.close();
       telemetry.stop();
       liveOee.stop();
+      oeeCacheSubscription.unsubscribe();
+      spc.stop();
       await audit.close();
       await core.close();
     },

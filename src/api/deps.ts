@@ -5,7 +5,8 @@ import type { DeadLetterStore, Ingest } from '../ingest/index.js';
 import type { ConnectorHealth } from '../connectors/types.js';
 import type { Telemetry } from './telemetry.js';
 import type { AuditLog, WriteBack } from '../act/index.js';
-import type { LiveOee } from '../analytics/oee/index.js';
+import type { LiveOee, ShiftCellCache } from '../analytics/oee/index.js';
+import type { SpcEventLog } from '../analytics/spc/index.js';
 
 /** Everything the API reads; the composition root (src/app.ts) builds it. */
 export interface ApiDeps {
@@ -22,6 +23,10 @@ export interface ApiDeps {
   writeBack: WriteBack;
   /** Running OEE totals per asset, when analytics run. */
   liveOee?: LiveOee;
+  /** OEE cells of closed shifts, kept between requests. */
+  oeeCache?: ShiftCellCache;
+  /** Rule violations of the live SPC monitors. */
+  spcEvents?: SpcEventLog;
   audit: AuditLog;
   /** Folder of the built dashboard; absent or missing: `/` explains how to build it. */
   uiDir?: string;

@@ -56,9 +56,9 @@ export async function buildApi(deps: ApiDeps, options: { logger?: FastifyServerO
     await metricsRoutes(scope, deps);
     await writeRoutes(scope, deps);
     await exportRoutes(scope, deps);
-    await oeeRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant, live: deps.liveOee });
+    await oeeRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant, live: deps.liveOee, cache: deps.oeeCache });
     await oeeLossRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant });
-    await spcRoutes(scope, { historian: deps.historian, registry: deps.registry });
+    await spcRoutes(scope, { historian: deps.historian, registry: deps.registry, events: deps.spcEvents });
   });
 
   if (deps.uiDir && existsSync(deps.uiDir)) {

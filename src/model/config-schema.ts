@@ -7,6 +7,8 @@ import { sparkplugConfigSchema } from '../connectors/sparkplug/config.js';
 import { republishSchema } from '../republish/config.js';
 import { opcuaConnectorSchema } from '../connectors/opcua/config.js';
 import { modbusConnectorSchema } from '../connectors/modbus/config.js';
+import { idealCycleTimesSchema, siteShiftsSchema } from '../analytics/oee/config.js';
+import { spcConfigSchema } from '../analytics/spc/config.js';
 import { compressionSchema } from '../historian/compression/config.js';
 import { retentionSchema } from '../historian/retention/config.js';
 import { simulatorMachinesSchema } from '../connectors/simulator/config.js';
@@ -80,6 +82,7 @@ export const machineSchema = z
     kind: z.string().optional().describe('Machine kind (press, cnc, filler, oven, packer, labeler, mixer ...); the simulator uses it'),
     description: z.string().optional(),
     tags: z.array(tagSchema).default([]).describe('Tags declared at this level'),
+    idealCycleTimes: idealCycleTimesSchema.optional(),
   })
   .strict();
 
@@ -108,6 +111,7 @@ export const siteSchema = z
     id: id('site'),
     name: z.string().optional(),
     timezone: z.string().default('UTC').describe('IANA time zone the plant works in; the UI shows local time'),
+    shifts: siteShiftsSchema.optional().describe('Shift calendar for OEE (planned time); default 06:00, 14:00, 22:00 with a 30-minute break, every day'),
     description: z.string().optional(),
     tags: z.array(tagSchema).default([]).describe('Tags declared at this level'),
     areas: z.array(areaSchema).default([]).describe('Areas of the site'),
@@ -177,6 +181,7 @@ export const loomConfigSchema = z
     opcua: z.array(opcuaConnectorSchema).default([]).describe('OPC UA client connectors: endpoints, security, node-to-tag mappings'),
     modbus: z.array(modbusConnectorSchema).default([]).describe('Modbus TCP pollers: devices, register maps, poll groups'),
     republish: republishSchema.prefault({}).describe('UNS republish: every sample published at <prefix>/<path> for other systems'),
+    spc: spcConfigSchema.prefault({}).describe('Statistical process control: tags watched live with a control chart; rule violations become events'),
     plant: plantSchema.describe('The ISA-95 plant model: enterprise > site > area > line > machine'),
   })
   .strict();

@@ -16,7 +16,7 @@ export {
 /** Cumulative counters to increments: rollover at a modulus (or tag max + 1) and resets. */
 export { CounterTracker, counterDeltas, type CounterOptions, type CounterStats } from './counters.js';
 /** Planned time from a shift calendar (breaks, off days, extra breaks across shifts and midnight). */
-export { shiftPlan, continuousPlan, type PlanCalendar, type PlanSlot, type ShiftSource, type ShiftLike, type TimeWindow } from './plan-calendar.js';
+export { shiftPlan, continuousPlan, withDailyBreaks, type LocalBreak, type PlanCalendar, type PlanSlot, type ShiftSource, type ShiftLike, type TimeWindow } from './plan-calendar.js';
 /** The running sums of one asset, and the sample feed (counters, state codes) in front of them. */
 export { OeeAccumulator, type AccumulatorOptions } from './accumulator.js';
 export { AssetFeed, assetTags, type AssetTags, type FeedOptions, type FeedRole } from './asset-feed.js';
@@ -41,4 +41,8 @@ export { computeOeeFromHistory, queryRaw, queryBuckets, type HistoryOptions, typ
 /** Live OEE from the bus, advanced every second. */
 export { LiveOee, type LiveOeeOptions } from './live-oee.js';
 /** `GET /api/v1/oee` and `GET /api/v1/kpis`. */
-export { oeeRoutes, machinesUnder, sitePlanFor, MAX_RANGE_MS, type OeeDeps } from './routes.js';
+export { oeeRoutes, machinesUnder, sitePlanFor, planOfSite, plantProductPri, MAX_RANGE_MS, type OeeDeps } from './routes.js';
+/** Cells of closed shifts kept between requests, dropped by late samples. */
+export { ShiftCellCache, shiftWindows, oeeAssetOf, type ShiftWindow, type ShiftCacheOptions } from './shift-cache.js';
+/** The plant config's shift calendar per site and ideal cycle times per machine. */
+export { siteShiftsSchema, idealCycleTimesSchema, type SiteShifts, type DailyBreak } from './config.js';

@@ -15,6 +15,8 @@ export interface LiveOeeOptions {
   /** Totals start here (ms UTC); samples before it only set state, product, order and counter baselines. */
   start: number;
   productPri?: FeedOptions['productPri'];
+  /** Ideal cycle times per product of one asset (e.g. from the plant config); wins over `productPri`. */
+  productPriFor?: (asset: string) => FeedOptions['productPri'];
   categories?: FeedOptions['categories'];
   counter?: FeedOptions['counter'];
   startupMs?: number;
@@ -122,7 +124,9 @@ export class LiveOee {
     let feed = this.feeds.get(asset);
     if (!feed) {
       const o = this.options;
-      feed = new AssetFeed(assetTags(asset, o.tags()), { plan: o.planFor(asset), start: o.start, productPri: o.productPri, categories: o.categories, counter: o.counter, startupMs: o.startupMs });
+      const own = o.productPriFor?.(asset);
+      const productPri = own && o.productPri ? { ...o.productPri, ...own } : (own ?? o.productPri);
+      feed = new AssetFeed(assetTags(asset, o.tags()), { plan: o.planFor(asset), start: o.start, productPri, categories: o.categories, counter: o.counter, startupMs: o.startupMs });
       this.feeds.set(asset, feed);
     }
     return feed;

@@ -1,4 +1,5 @@
 // Planned time: which instants are in a planned shift, which in a planned break, and their keys.
+import { wallClock, zonedTimeToUtc } from '../../connectors/simulator/time-zone.js';
 
 /** What the calendar says about one instant, valid until `until`. */
 export interface PlanSlot {
@@ -88,4 +89,55 @@ export function continuousPlan(extraBreaks: readonly TimeWindow[] = []): PlanCal
       return { name: 'day', date: new Date(start).toISOString().slice(0, 10), start, end: start + DAY, breakStart: start, breakEnd: start, planned: true };
     },
   }, extraBreaks);
+}
+
+/** A break every day at fixed local times; `end` before `start` crosses midnight. */
+export interface LocalBreak {
+  start: string;
+  end: string;
+}
+
+const minutesOf = (hhmm: string): [number, number] => [Number(hhmm.slice(0, 2)), Number(hhmm.slice(3, 5))];
+
+/**
+ * Adds breaks that recur every day at local wall-clock times in `timeZone` to a plan. They may cross
+ * shift boundaries and midnight; on unplanned days they change nothing (no POT to take from).
+ *
+ * @example
+ * withDailyBreaks(shiftPlan(new ShiftCalendar('Europe/Berlin', { breakMinutes: 0 })), [{ start: '23:45', end: '00:15' }], 'Europe/Berlin');
+ */
+export function withDailyBreaks(plan: PlanCalendar, breaks: readonly LocalBreak[], timeZone: string): PlanCalendar {
+  if (breaks.length === 0) return plan;
+  const byDay = new Map<string, TimeWindow[]>();
+  const windowsOn = (y: number, m: number, d: number): TimeWindow[] => {
+    const key = `${y}-${m}-${d}`;
+    let list = byDay.get(key);
+    if (list) return list;
+    list = breaks.map((b) => {
+      const [sh, sm] = minutesOf(b.start);
+      const [eh, em] = minutesOf(b.end);
+      const crosses = eh * 60 + em <= sh * 60 + sm;
+      return { start: zonedTimeToUtc(y, m, d, sh, sm, timeZone), end: zonedTimeToUtc(y, m, d + (crosses ? 1 : 0), eh, em, timeZone) };
+    });
+    if (byDay.size > 64) byDay.clear();
+    byDay.set(key, list);
+    return list;
+  };
+  return {
+    at(ts: number): PlanSlot {
+      const slot = plan.at(ts);
+      let { inBreak, until } = slot;
+      const w = wallClock(ts, timeZone);
+      for (let offset = -1; offset <= 1; offset++) {
+        const day = new Date(Date.UTC(w.year, w.month - 1, w.day + offset));
+        for (const b of windowsOn(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate())) {
+          if (ts >= b.start && ts < b.end) {
+            inBreak = true;
+            until = Math.min(until, b.end);
+          } else if (b.start > ts) until = Math.min(until, b.start);
+        }
+      }
+      return { ...slot, inBreak, until };
+    },
+  };
 }

@@ -8,9 +8,11 @@ import type { PlantConfig, TagDefinition } from '../../model/index.js';
 import { groupCells, sumCells, type GroupBy } from './aggregate.js';
 import { computeOeeFromHistory, type HistoryOptions } from './history.js';
 import { oeeReport } from './kpis.js';
-import { shiftPlan, type PlanCalendar } from './plan-calendar.js';
+import { shiftPlan, withDailyBreaks, type PlanCalendar } from './plan-calendar.js';
+import { weekdayNumber, type SiteShifts } from './config.js';
 import type { Cell, ReasonOverride } from './types.js';
 import type { LiveOee } from './live-oee.js';
+import type { ShiftCellCache } from './shift-cache.js';
 
 /** What the OEE routes read. */
 export interface OeeDeps {
@@ -19,7 +21,7 @@ export interface OeeDeps {
   plant: PlantConfig;
   /** Operator reasons (default none). */
   overrides?: () => readonly ReasonOverride[];
-  /** Ideal cycle times in seconds per product, when no ideal_cycle_time tag gives them. */
+  /** Ideal cycle times in seconds per product for every asset; a machine's `idealCycleTimes` in the plant config win. */
   productPri?: Readonly<Record<string, number>>;
   /** Planned time of an asset; default: the site's shift calendar (06/14/22 h, 30-min break) in its time zone. */
   planFor?: (asset: string) => PlanCalendar;
@@ -27,6 +29,8 @@ export interface OeeDeps {
   history?: Omit<HistoryOptions, 'plan' | 'overrides' | 'productPri'>;
   /** The running live OEE; without it `GET /api/v1/oee/live` answers LOOM_BAD_REQUEST. */
   live?: LiveOee;
+  /** Cells of closed shifts, kept between requests (invalidated by late samples); default: none, every request reads raw history. */
+  cache?: ShiftCellCache;
 }
 
 const HOUR = 3_600_000;
@@ -45,16 +49,43 @@ export function machinesUnder(path: string, tags: readonly TagDefinition[]): str
   return [...assets].sort();
 }
 
-/** Default planned time: the site's shift calendar in its time zone. */
+/**
+ * Planned time of each asset: its site's `shifts` calendar in the site's time zone, or without one
+ * the default (06/14/22 h, a 30-minute break centred in each shift, every day).
+ */
 export function sitePlanFor(plant: PlantConfig): (asset: string) => PlanCalendar {
   const cache = new Map<string, PlanCalendar>();
   return (asset) => {
     const site = plant.sites.find((s) => asset.startsWith(`${plant.enterprise.id}/${s.id}/`));
-    const tz = site?.timezone ?? 'UTC';
-    let plan = cache.get(tz);
-    if (!plan) cache.set(tz, (plan = shiftPlan(new ShiftCalendar(tz))));
+    const id = site?.id ?? '';
+    let plan = cache.get(id);
+    if (!plan) cache.set(id, (plan = planOfSite(site?.timezone ?? 'UTC', site?.shifts)));
     return plan;
   };
+}
+
+/** The plan of a site's `shifts` block (or the default calendar) in `timeZone`. */
+export function planOfSite(timeZone: string, shifts: SiteShifts | undefined): PlanCalendar {
+  if (!shifts) return shiftPlan(new ShiftCalendar(timeZone));
+  const calendar = new ShiftCalendar(timeZone, {
+    shiftStarts: shifts.starts,
+    shiftNames: shifts.names,
+    breakMinutes: shifts.breakMinutes ?? (shifts.breaks.length > 0 ? 0 : 30),
+    offDays: shifts.offDays.map(weekdayNumber),
+  });
+  return withDailyBreaks(shiftPlan(calendar), shifts.breaks, timeZone);
+}
+
+/** Ideal cycle times per product of each machine, from its `idealCycleTimes` in the plant config. */
+export function plantProductPri(plant: PlantConfig): (asset: string) => Readonly<Record<string, number>> | undefined {
+  const byAsset = new Map<string, Readonly<Record<string, number>>>();
+  for (const site of plant.sites)
+    for (const area of site.areas)
+      for (const line of area.lines)
+        for (const machine of line.machines) {
+          if (machine.idealCycleTimes) byAsset.set([plant.enterprise.id, site.id, area.id, line.id, machine.id].join('/'), machine.idealCycleTimes);
+        }
+  return (asset) => byAsset.get(asset);
 }
 
 interface OeeQuery {
@@ -70,6 +101,11 @@ interface OeeQuery {
  */
 export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<void> {
   const planFor = deps.planFor ?? sitePlanFor(deps.plant);
+  const configuredPri = plantProductPri(deps.plant);
+  const productPriFor = (asset: string) => {
+    const own = configuredPri(asset);
+    return own && deps.productPri ? { ...deps.productPri, ...own } : (own ?? deps.productPri);
+  };
 
   async function cellsFor(asset: string, from: number, to: number): Promise<{ machines: string[]; cells: Cell[] }> {
     const tags = deps.registry.all();
@@ -82,17 +118,18 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
     }
     if (to - from > MAX_RANGE_MS) throw new ApiError('LOOM_BAD_REQUEST', `the range is ${Math.round((to - from) / HOUR)} h; at most ${MAX_RANGE_MS / HOUR} h are served`);
     const cells: Cell[] = [];
+    const overrides = deps.overrides?.() ?? [];
     for (const machine of machines) {
       try {
-        const result = await computeOeeFromHistory(deps.historian, machine, tags, from, to, {
-          // Past a day, read the energy meter per minute (rollup) rather than per second.
-          energyBucketMs: to - from > 86_400_000 ? 60_000 : undefined,
-          ...deps.history,
-          plan: planFor(machine),
-          overrides: deps.overrides?.() ?? [],
-          productPri: deps.productPri,
-        });
-        cells.push(...result.cells);
+        const plan = planFor(machine);
+        // Past a day, read the energy meter per minute (rollup) rather than per second.
+        const energyBucketMs = to - from > 86_400_000 ? 60_000 : undefined;
+        const compute = async (f: number, t: number) =>
+          (await computeOeeFromHistory(deps.historian, machine, tags, f, t, { energyBucketMs, ...deps.history, plan, overrides, productPri: productPriFor(machine) })).cells;
+        if (deps.cache) {
+          const variant = JSON.stringify([energyBucketMs ?? 0, overrides.filter((o) => o.asset === machine)]);
+          cells.push(...(await deps.cache.cells(machine, from, to, plan, variant, compute)));
+        } else cells.push(...(await compute(from, to)));
       } catch (error) {
         if (error instanceof ApiError) throw error;
         throw new ApiError('LOOM_QUERY_FAILED', (error as Error).message);

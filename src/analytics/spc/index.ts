@@ -13,3 +13,4 @@ export { CHART_KINDS, type ChartKind, type ChartLimits, type ChartPoint, type Li
 export { SpcMonitor, spcEventTopic, type SpcEvent, type SpcMonitorOptions, type SampleSource, type EventSink } from './monitor.js';
 export { spcRoutes, MAX_SPC_SAMPLES, type SpcRouteDeps } from './routes.js';
 export { spcConfigSchema, startSpcMonitors, type SpcConfig, type SpcConfigInput } from './config.js';
+export { SpcEventLog } from './event-log.js';

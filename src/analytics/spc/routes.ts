@@ -2,17 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import type { TagRegistry } from '../../model/index.js';
 import type { Historian } from '../../historian/types.js';
 import { ApiError } from '../../api/errors.js';
-import { rangeParams } from '../../api/params.js';
+import { rangeParams, timeParam } from '../../api/params.js';
 import { analyseChart, type SpcAnalysis } from './analyse.js';
 import type { ConstantsMode } from './constants.js';
 import { toSubgroups } from './limits.js';
 import { parseRules, type RuleId } from './rules.js';
 import { CHART_KINDS, type ChartKind, type ChartLimits } from './types.js';
+import type { SpcEventLog } from './event-log.js';
 
 /** What the SPC routes read. `ApiDeps` fits as is. */
 export interface SpcRouteDeps {
   historian: Pick<Historian, 'query'>;
   registry: Pick<TagRegistry, 'has' | 'get'>;
+  /** The live monitors' events; without it `GET /api/v1/spc/events` answers an empty list. */
+  events?: Pick<SpcEventLog, 'list' | 'stats' | 'monitors'>;
 }
 
 /** Most raw samples one GET analyses; a longer range answers LOOM_BAD_REQUEST. */
@@ -148,6 +151,30 @@ export async function spcRoutes(app: FastifyInstance, deps: SpcRouteDeps): Promi
         { ...request.query, timestamps: used.map((p) => p.ts) },
       );
       return { tag, from, to, samples: { used: used.length, skipped: history.points.length - used.length, dropped: result.dropped }, ...withoutDropped(result) };
+    },
+  );
+
+  app.get<{ Querystring: { tag?: string; since?: string; limit?: number } }>(
+    '/api/v1/spc/events',
+    {
+      schema: {
+        tags: ['analytics'],
+        summary: 'Rule violations seen live by the configured SPC monitors (spc.monitors), newest first',
+        querystring: {
+          type: 'object',
+          properties: {
+            tag: { type: 'string', description: 'Only events of this tag, or of the tags under this path' },
+            since: { type: 'string', description: 'Only events at or after this time (ISO 8601 or ms since epoch)' },
+            limit: { type: 'integer', minimum: 1, maximum: 10_000, description: 'Most events returned (default 1,000)' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { tag, limit } = request.query;
+      const since = request.query.since === undefined ? undefined : timeParam('since', request.query.since, 0);
+      const stats = deps.events?.stats ?? { received: 0, dropped: 0 };
+      return { monitors: deps.events?.monitors ?? [], received: stats.received, dropped: stats.dropped, events: deps.events?.list({ tag, since, limit }) ?? [] };
     },
   );
 
