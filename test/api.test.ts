@@ -107,6 +107,77 @@ describe('HTTP API', () => {
     }
   });
 
+  test('history queries: stddev, boundary point, interpolation, value at a time, aligned tags, corrections', async () => {
+    const FLOW = `${PRESS}/flow`;
+    loom.registry.upsert({ path: FLOW, asset: PRESS, name: 'flow', type: 'number', source: 'test' });
+    const f = (s: number, value: number, quality = 'good') => ({ tag: FLOW, ts: t0 + s * 1000, value, quality });
+    await post([f(0, 10), f(10, 20), f(20, 30, 'bad'), f(60, 40)]);
+    await loom.bus.idle();
+    await loom.historian.flush();
+    const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
+
+    const trend = await get(`/api/v1/history?tag=${FLOW}&from=${t0 + 5_000}&to=${t0 + 60_000}&boundary=true`);
+    assert.deepEqual(trend.body.before, { ts: t0, value: 10, quality: 'good' });
+    assert.deepEqual(trend.body.points.map((p: { ts: number }) => p.ts - t0), [10_000, 20_000]);
+    const stddev = await get(`/api/v1/history?tag=${FLOW}&from=${t0}&to=${t0 + 120_000}&bucket=1m&agg=stddev`);
+    assert.equal(stddev.status, 200);
+    assert.ok(Math.abs(stddev.body.points[0].value - Math.sqrt(50)) < 1e-9, 'stddev of 10 and 20 (the bad 30 left out)');
+    assert.equal(stddev.body.points[1].value, null, 'one good value has no sample standard deviation');
+
+    const interpolated = await get(`/api/v1/history/interpolated?tag=${FLOW}&from=${t0}&to=${t0 + 30_000}&step=5s&method=linear&maxGap=30s`);
+    assert.equal(interpolated.status, 200);
+    assert.deepEqual(
+      interpolated.body.points.map((p: { ts: number; value: number | null; reason?: string }) => [(p.ts - t0) / 1000, p.value ?? p.reason]),
+      [[0, 10], [5, 15], [10, 20], [15, 'not-good'], [20, 'not-good'], [25, 'gap']], // 20 s (bad) to 60 s is longer than maxGap
+    );
+    assert.deepEqual([interpolated.body.method, interpolated.body.stepMs, interpolated.body.maxGapMs], ['linear', 5_000, 30_000]);
+    const at = await get(`/api/v1/history/at?tag=${FLOW}&ts=${iso(t0 + 5_000)}&method=linear`);
+    assert.deepEqual([at.body.value, at.body.before.ts, at.body.after.ts], [15, t0, t0 + 10_000]);
+
+    const aligned = await get(`/api/v1/history/aligned?tag=${FLOW}&tag=${PRESS}/temperature&from=${t0}&to=${t0 + 120_000}&bucket=1m&agg=max`);
+    assert.equal(aligned.status, 200);
+    assert.deepEqual(aligned.body.buckets, [t0, t0 + 60_000]);
+    assert.deepEqual(aligned.body.series.map((x: { tag: string; values: unknown[] }) => [x.tag, x.values]), [[FLOW, [20, 40]], [`${PRESS}/temperature`, [159, 219]]]);
+    const single = await get(`/api/v1/history/aligned?tag=${FLOW}&from=${t0}&to=${t0 + 120_000}&bucket=1m&agg=count`);
+    assert.deepEqual(single.body.series[0].values, [3, 1], 'one tag param is a list of one');
+
+    await post([f(10, 25)]);
+    await loom.bus.idle();
+    await loom.historian.flush();
+    const corrections = await get(`/api/v1/history/corrections?tag=${FLOW}&from=${t0}&to=${t0 + H}`);
+    assert.equal(corrections.status, 200);
+    assert.deepEqual(
+      corrections.body.corrections.map((c: { ts: number; old: unknown; new: unknown }) => [c.ts - t0, c.old, c.new]),
+      [[10_000, { value: 20, quality: 'good' }, { value: 25, quality: 'good' }]],
+    );
+    assert.ok(corrections.body.total >= 1);
+
+    const tooMany = Array.from({ length: 51 }, (_, i) => `tag=${PRESS}/t-${i}`).join('&');
+    const cases: Array<[string, number, string, RegExp]> = [
+      [`/api/v1/history/aligned?${tooMany}`, 400, 'LOOM_TOO_MANY_TAGS', /51 tags asked; at most 50/],
+      [`/api/v1/history/aligned?tag=${FLOW}&tag=${PRESS}/nope`, 404, 'LOOM_UNKNOWN_TAG', /nope/],
+      [`/api/v1/history/aligned?tag=${FLOW}&from=${t0 - 30 * 24 * H}&to=${t0}&bucket=1s`, 400, 'LOOM_TOO_MANY_BUCKETS', /at most 10000/],
+      [`/api/v1/history/aligned?tag=${FLOW}&tag=${PRESS}/temperature&from=${t0 + H}&to=${t0}`, 400, 'LOOM_BAD_RANGE', /not before/],
+      [`/api/v1/history/interpolated?tag=${FLOW}&from=${t0 - 30 * 24 * H}&to=${t0}&step=1s`, 400, 'LOOM_TOO_MANY_BUCKETS', /2592000 points of 1s asked; at most 10000/],
+      [`/api/v1/history/interpolated?tag=${FLOW}&from=${t0 + H}&to=${t0}&step=1s`, 400, 'LOOM_BAD_RANGE', /not before/],
+      [`/api/v1/history/interpolated?tag=${FLOW}&step=fortnightly`, 400, 'LOOM_BAD_BUCKET', /step 'fortnightly'/],
+      [`/api/v1/history/interpolated?tag=${FLOW}&step=1s&maxGap=soon`, 400, 'LOOM_BAD_BUCKET', /maxGap 'soon'/],
+      [`/api/v1/history/interpolated?tag=${FLOW}&step=1s&method=spline`, 400, 'LOOM_BAD_REQUEST', /method/],
+      [`/api/v1/history/interpolated?tag=${FLOW}`, 400, 'LOOM_BAD_REQUEST', /step/],
+      [`/api/v1/history/interpolated?tag=${PRESS}/nope&step=1s`, 404, 'LOOM_UNKNOWN_TAG', /nope/],
+      [`/api/v1/history/interpolated?tag=${PRESS}/product&step=1s&method=linear`, 400, 'LOOM_QUERY_FAILED', /'linear' needs numbers/],
+      [`/api/v1/history/at?tag=${FLOW}&ts=noon`, 400, 'LOOM_BAD_TIME', /noon/],
+      [`/api/v1/history?tag=${PRESS}/product&bucket=1m&agg=stddev`, 400, 'LOOM_QUERY_FAILED', /'stddev' needs numbers/],
+      [`/api/v1/history/corrections?limit=0`, 400, 'LOOM_BAD_REQUEST', /limit/],
+    ];
+    for (const [url, status, code, message] of cases) {
+      const response = await get(url);
+      assert.equal(response.status, status, url);
+      assert.equal(response.body.error.code, code, url);
+      assert.match(response.body.error.message, message, url);
+    }
+  });
+
   test('states turns the state tag into intervals with names', async () => {
     const s = (ts: number, value: number) => ({ tag: `${PRESS}/state`, ts, value });
     await post([s(t0, 1), s(t0 + 60_000, 1), s(t0 + 120_000, 6), s(t0 + 300_000, 1)]);
@@ -160,7 +231,7 @@ describe('HTTP API', () => {
   test('OpenAPI is served at /docs with every route', async () => {
     const { status, body } = await get('/docs/json');
     assert.equal(status, 200);
-    for (const path of ['/api/v1/health', '/api/v1/assets', '/api/v1/tags', '/api/v1/history', '/api/v1/live', '/api/v1/states', '/api/v1/system', '/metrics']) {
+    for (const path of ['/api/v1/health', '/api/v1/assets', '/api/v1/tags', '/api/v1/history', '/api/v1/history/aligned', '/api/v1/history/interpolated', '/api/v1/history/at', '/api/v1/history/corrections', '/api/v1/live', '/api/v1/states', '/api/v1/system', '/metrics']) {
       assert.ok(body.paths[path], `missing ${path}`);
     }
   });

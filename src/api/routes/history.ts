@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { aggregateParam, bucketParam, MAX_BUCKETS, rangeParams } from '../params.js';
-import type { HistoryResult } from '../../historian/types.js';
+import { historianCall, historyQueryRoutes } from './history-queries.js';
 
 const HOUR = 3_600_000;
 
@@ -13,6 +13,7 @@ interface HistoryQuerystring {
   bucket?: string;
   agg?: string;
   maxPoints?: number;
+  boundary?: boolean;
 }
 
 /** Trends from the historian and state timelines derived from state tags. */
@@ -31,8 +32,13 @@ export async function historyRoutes(app: FastifyInstance, deps: ApiDeps): Promis
             from: { type: 'string', description: 'ISO 8601 or ms since epoch; default to - 1 h' },
             to: { type: 'string', description: 'ISO 8601 or ms since epoch; default now' },
             bucket: { type: 'string', description: 'Bucket width (10s, 1m, 1h ...); default: raw if it fits, else automatic' },
-            agg: { type: 'string', enum: ['avg', 'min', 'max', 'first', 'last', 'count', 'twa'], description: 'Aggregate per bucket; default avg' },
+            agg: {
+              type: 'string',
+              enum: ['avg', 'min', 'max', 'first', 'last', 'count', 'twa', 'stddev'],
+              description: 'Aggregate per bucket; default avg. stddev: sample standard deviation of the good values. Text tags: first, last, count',
+            },
             maxPoints: { type: 'integer', minimum: 1, maximum: MAX_BUCKETS, description: 'Most points to return (default 2000)' },
+            boundary: { type: 'boolean', description: "Also return 'before': the last sample before from (any quality), for the start of a trend" },
           },
         },
       },
@@ -46,9 +52,11 @@ export async function historyRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       if (bucketMs !== undefined && (to - from) / bucketMs > MAX_BUCKETS) {
         throw new ApiError('LOOM_TOO_MANY_BUCKETS', `${Math.ceil((to - from) / bucketMs)} buckets of ${request.query.bucket} asked; at most ${MAX_BUCKETS} are served`);
       }
-      return runQuery(() => deps.historian.query({ tag, from, to, bucketMs, agg, maxPoints: request.query.maxPoints }));
+      return historianCall(() => deps.historian.query({ tag, from, to, bucketMs, agg, maxPoints: request.query.maxPoints, boundary: request.query.boundary }));
     },
   );
+
+  await historyQueryRoutes(app, deps);
 
   app.get<{ Querystring: { asset: string; from?: string; to?: string } }>(
     '/api/v1/states',
@@ -76,7 +84,7 @@ export async function historyRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       const states = stateTag.states ?? {};
       // Look back a little so the first interval starts with the state that was current at `from`.
       const lookBack = 10 * 60_000;
-      const result = await runQuery(() => deps.historian.query({ tag: stateTag.path, from: from - lookBack, to, maxPoints: 100_000 }));
+      const result = await historianCall(() => deps.historian.query({ tag: stateTag.path, from: from - lookBack, to, maxPoints: 100_000 }));
       const intervals: Array<{ from: number; to: number; code: number; state: string }> = [];
       const points = result.bucketMs === null ? result.points : [];
       for (let i = 0; i < points.length; i++) {
@@ -95,13 +103,4 @@ export async function historyRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       return { asset, tag: stateTag.path, states, intervals: visible };
     },
   );
-}
-
-async function runQuery(query: () => Promise<HistoryResult>): Promise<HistoryResult> {
-  try {
-    return await query();
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw new ApiError('LOOM_QUERY_FAILED', (error as Error).message);
-  }
 }
