@@ -87,8 +87,9 @@ export async function exportRoutes(app: FastifyInstance, deps: { historian: Hist
   );
 }
 
-function toApiError(error: unknown): unknown {
-  if (!(error instanceof ExportRefused)) return error;
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (!(error instanceof ExportRefused)) return new ApiError('LOOM_QUERY_FAILED', (error as Error).message);
   const code = { unknown_tag: 'LOOM_UNKNOWN_TAG', bad_pattern: 'LOOM_BAD_PATTERN', bad_range: 'LOOM_BAD_RANGE', too_large: 'LOOM_EXPORT_TOO_LARGE' } as const;
   return new ApiError(code[error.kind], error.message);
 }

@@ -87,7 +87,8 @@ export class CsvParser {
             this.skipping = true;
             pos = buf.length;
           } else {
-            this.line++;
+            // The skipped text may hold line breaks (inside an unclosed quote): count them all.
+            this.line += countNewlines(buf.slice(pos, nextNl + 1));
             pos = nextNl + 1;
           }
           continue;
