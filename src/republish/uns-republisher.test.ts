@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
-import type { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { Bus } from '../bus/index.js';
 import { DeadLetterStore, Ingest } from '../ingest/index.js';
 import { TagRegistry, type Sample } from '../model/index.js';
@@ -79,11 +79,58 @@ function republishSuite(label: string, url: () => string) {
   });
 }
 
+function qos0Suite(label: string, url: () => string) {
+  test(`${label}: QoS 0 batches go out as raw PUBLISH packets: topics, UTF-8 payloads of every length class, retain, order`, async () => {
+    const p = uniquePrefix();
+    const bus = new Bus<Sample>();
+    const prefix = `${p}/uns/v1`;
+    // mqtt.js announces each packet it writes itself: the batch path writes none of the PUBLISHes through it.
+    let viaClient = 0;
+    const republish = new UnsRepublisher({
+      bus,
+      config: { prefix, retain: true, qos: 0 },
+      url: url(),
+      connect: (u, options) => mqtt.connect(u, options).on('packetsend', (packet) => void (packet.cmd === 'publish' && viaClient++)),
+    });
+    const out = await listen(url(), `${prefix}/#`);
+    const tags = ['acme/berlin/ünï/press-1/state', 'acme/berlin/line-1/press-1/recipe', 'acme/berlin/line-1/press-1/temperature'];
+    // Remaining lengths of 1, 2 and 3 bytes (< 128, < 16,384, above), and multi-byte characters.
+    const values: Sample['value'][] = ['läuft ✓', 'x'.repeat(300), 'y'.repeat(20_000)];
+    try {
+      await republish.start();
+      for (let round = 0; round < 50; round++) {
+        for (let i = 0; i < tags.length; i++) bus.publish(tags[i], { tag: tags[i], ts: T + round, value: round === 49 ? values[i] : round, quality: 'good' });
+      }
+      await waitFor('150 messages', () => out.messages.length >= 150, 5_000);
+      assert.equal(republish.health().counters.published, 150);
+      assert.equal(viaClient, 0);
+      for (let i = 0; i < tags.length; i++) {
+        const got = out.messages.filter((m) => m.topic === `${prefix}/${tags[i]}`).map((m) => JSON.parse(m.payload));
+        assert.deepEqual(got.map((g) => g.ts), Array.from({ length: 50 }, (_, r) => T + r), 'in order');
+        assert.deepEqual(got.at(-1), { ts: T + 49, value: values[i], quality: 'good' });
+      }
+      const late = await listen(url(), `${prefix}/#`);
+      try {
+        await waitFor('the retained messages', () => late.messages.length === 3);
+        assert.ok(late.messages.every((m) => m.retain));
+        assert.deepEqual(late.messages.map((m) => JSON.parse(m.payload).value).sort(), [...values].sort());
+      } finally {
+        await late.client.endAsync();
+      }
+    } finally {
+      await republish.stop();
+      for (const tag of tags) await out.client.publishAsync(`${prefix}/${tag}`, '', { retain: true, qos: 1 });
+      await out.client.endAsync();
+    }
+  });
+}
+
 describe('UNS republish on the embedded broker', () => {
   const broker = new EmbeddedBroker({ port: 0 });
   before(() => broker.start());
   after(() => broker.stop());
   republishSuite('embedded', () => broker.url);
+  qos0Suite('embedded', () => broker.url);
 
   test('without retain, a late subscriber gets nothing', async () => {
     const bus = new Bus<Sample>();
@@ -135,4 +182,5 @@ describe('UNS republish on the embedded broker', () => {
 const mosquittoSkip = await mosquittoSkipReason();
 describe('UNS republish on Mosquitto (external broker mode)', { skip: mosquittoSkip }, () => {
   republishSuite('mosquitto', () => MOSQUITTO_URL);
+  qos0Suite('mosquitto', () => MOSQUITTO_URL);
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as mqttConnect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Bus, Subscription } from '../bus/index.js';
 import type { Sample } from '../model/index.js';
+import { encodePublishBatch, TopicCache } from './publish-packets.js';
 import { republishSchema, type RepublishConfig, type RepublishConfigInput } from './config.js';
 
 export interface UnsRepublisherInit {
@@ -59,12 +60,14 @@ export class UnsRepublisher {
   private connects = 0;
   private readonly counters = { published: 0, skippedHistorical: 0, publishErrors: 0 };
   private readonly prefix: string;
+  private readonly topics: TopicCache;
 
   constructor(init: UnsRepublisherInit) {
     this.init = init;
     this.config = republishSchema.parse(init.config ?? {});
     this.name = init.name ?? 'republish';
     this.prefix = this.config.prefix.replace(/\/+$/, '');
+    this.topics = new TopicCache(this.prefix);
   }
 
   get url(): string {
@@ -140,9 +143,39 @@ export class UnsRepublisher {
       client = this.client;
     }
     if (!client) return;
-    const options = { qos: this.config.qos, retain: this.config.retain };
+    const stream = client.stream as { writableNeedDrain?: boolean; once?: (event: 'drain' | 'close', listener: () => void) => void; write?: (chunk: Buffer) => boolean; destroyed?: boolean };
     // QoS 0: counted once handed to the socket; waiting for the socket's drain (once per batch, not a
     // listener per message) is the backpressure. QoS 1: counted on the broker's acknowledgement.
+    if (this.config.qos === 0 && client.options.protocolVersion !== 5 && stream?.write && !stream.destroyed) this.writeBatch(samples, stream.write.bind(stream));
+    else this.publishEach(client, samples);
+    if (stream?.writableNeedDrain && stream.once) {
+      await new Promise<void>((resolve) => {
+        stream.once!('drain', resolve);
+        stream.once!('close', resolve);
+      });
+    }
+  }
+
+  /** QoS 0: the batch's PUBLISH packets encoded here and written to the socket at once (see publish-packets.ts). */
+  private writeBatch(samples: Sample[], write: (chunk: Buffer) => boolean): void {
+    const topics: Buffer[] = [];
+    const payloads: string[] = [];
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i];
+      if (sample.historical) {
+        this.counters.skippedHistorical++;
+        continue;
+      }
+      topics.push(this.topics.get(sample.tag));
+      payloads.push(encodeSample(sample));
+    }
+    if (topics.length === 0) return;
+    write(encodePublishBatch(topics, payloads, this.config.retain));
+    this.counters.published += topics.length;
+  }
+
+  private publishEach(client: MqttClient, samples: Sample[]): void {
+    const options = { qos: this.config.qos, retain: this.config.retain };
     const callback = this.config.qos === 1 ? this.onPublished : undefined;
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i];
@@ -158,13 +191,6 @@ export class UnsRepublisher {
         client.publish(topic, encodeSample(sample), options);
         this.counters.published++;
       }
-    }
-    const stream = client.stream as { writableNeedDrain?: boolean; once?: (event: 'drain' | 'close', listener: () => void) => void };
-    if (stream?.writableNeedDrain && stream.once) {
-      await new Promise<void>((resolve) => {
-        stream.once!('drain', resolve);
-        stream.once!('close', resolve);
-      });
     }
   }
 
