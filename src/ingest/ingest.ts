@@ -2,7 +2,7 @@ import type { Sample, TagRegistry } from '../model/index.js';
 import type { Bus } from '../bus/index.js';
 import type { RawSample } from '../connectors/types.js';
 import type { DeadLetterStore } from './dead-letters.js';
-import { normalizeSample } from './normalize.js';
+import { checkSample, Refusal } from './normalize.js';
 
 export interface IngestStats {
   received: number;
@@ -31,13 +31,13 @@ export class Ingest {
     let rejected = 0;
     for (let i = 0; i < samples.length; i++) {
       const raw = samples[i];
-      const result = normalizeSample(raw, raw && typeof raw.tag === 'string' ? this.registry.get(raw.tag) : undefined);
-      if (result.ok) {
-        this.bus.publish(result.sample.tag, result.sample);
-        accepted++;
-      } else {
-        this.deadLetters.add({ source, reason: result.reason, detail: result.detail, sample: raw });
+      const checked = checkSample(raw, raw && typeof raw.tag === 'string' ? this.registry.get(raw.tag) : undefined);
+      if (checked instanceof Refusal) {
+        this.deadLetters.add({ source, reason: checked.reason, detail: checked.detail, sample: raw });
         rejected++;
+      } else {
+        this.bus.publish(checked.tag, checked);
+        accepted++;
       }
     }
     this.received += samples.length;
