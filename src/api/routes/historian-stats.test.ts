@@ -34,7 +34,7 @@ it('reports rows, bytes, bytes per stored row and per received sample, and the c
     for (let i = 0; i < 100; i++) samples.push({ tag: FLAG, ts: t0 + i * 10_000, value: i % 2 === 0, quality: 'good' });
     await historian.write(samples);
     await historian.flush();
-    await historianStatsRoutes(app, { historian, historianEngine: 'duckdb' } as ApiDeps);
+    await historianStatsRoutes(app, { historian, historianEngine: 'duckdb' } as unknown as ApiDeps);
     const response = await app.inject({ method: 'GET', url: '/api/v1/historian/stats' });
     assert.equal(response.statusCode, 200);
     const body = response.json();
