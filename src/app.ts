@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { TagRegistry, declaredTags, loadConfigFile, loadDemoConfig, type LoadedConfig, type LoomConfig, type Sample, type TagDefinition } from './model/index.js';
+import { DEMO_CONFIG_FILE, TagRegistry, declaredTags, loadConfigFile, loadDemoConfig, type LoadedConfig, type LoomConfig, type Sample, type TagDefinition } from './model/index.js';
 import { Bus } from './bus/index.js';
 import { DeadLetterStore, Ingest } from './ingest/index.js';
 import { DuckDbHistorian, PostgresHistorian } from './historian/index.js';
@@ -233,6 +233,9 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
         ...(republisher ? [{ id: 'republish', kind: 'uns-republish', ...republisher.health() }] : []),
       ],
       writeBack,
+      connectorInstances: () => connectors,
+      configFile: loaded.file === DEMO_CONFIG_FILE ? undefined : loaded.file,
+      configuredOpcUa: config.opcua.map((c) => c.id),
       audit,
       liveOee,
       oeeCache,

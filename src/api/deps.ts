@@ -2,7 +2,7 @@ import type { PlantConfig, Sample, TagRegistry } from '../model/index.js';
 import type { Bus } from '../bus/index.js';
 import type { Historian } from '../historian/types.js';
 import type { DeadLetterStore, Ingest } from '../ingest/index.js';
-import type { ConnectorHealth } from '../connectors/types.js';
+import type { Connector, ConnectorHealth } from '../connectors/types.js';
 import type { Telemetry } from './telemetry.js';
 import type { AuditLog, WriteBack } from '../act/index.js';
 import type { LiveOee, ShiftCellCache } from '../analytics/oee/index.js';
@@ -28,6 +28,12 @@ export interface ApiDeps {
   /** Rule violations of the live SPC monitors. */
   spcEvents?: SpcEventLog;
   audit: AuditLog;
+  /** The running connectors themselves (OPC UA browse, mappings, certificates). */
+  connectorInstances?: () => Connector[];
+  /** The config file Loom was started with; absent for the built-in demo (nothing is saved then). */
+  configFile?: string;
+  /** Ids of the OPC UA connectors declared in the config file's `opcua:` list (mappings can be saved to them). */
+  configuredOpcUa?: string[];
   /** Folder of the built dashboard; absent or missing: `/` explains how to build it. */
   uiDir?: string;
   version: string;

@@ -12,6 +12,7 @@ import { liveRoutes } from './routes/live.js';
 import { systemRoutes } from './routes/system.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { writeRoutes } from './routes/write.js';
+import { opcuaRoutes } from './routes/opcua.js';
 import { exportRoutes } from './routes/export.js';
 import { oeeRoutes } from '../analytics/oee/index.js';
 import { oeeLossRoutes } from '../analytics/oee/losses-route.js';
@@ -55,6 +56,7 @@ export async function buildApi(deps: ApiDeps, options: { logger?: FastifyServerO
     await systemRoutes(scope, deps);
     await metricsRoutes(scope, deps);
     await writeRoutes(scope, deps);
+    await opcuaRoutes(scope, deps);
     await exportRoutes(scope, deps);
     await oeeRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant, live: deps.liveOee, cache: deps.oeeCache });
     await oeeLossRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant });

@@ -2,6 +2,7 @@
 import { AttributeIds, BrowseDirection, DataType, NodeClass, resolveNodeId, type ClientSession, type ReferenceDescription } from 'node-opcua';
 import { stringify } from 'yaml';
 import type { OpcUaMappingInput } from './config.js';
+import { compactMapping } from './config-file.js';
 
 /** One child of a node, as `browseChildren` returns it. */
 export interface BrowsedNode {
@@ -11,6 +12,8 @@ export interface BrowsedNode {
   nodeClass: string;
   /** Variables only: the data type's name (Double, Int32, Boolean, String, or a server type's browse name). */
   dataType?: string;
+  /** Variables only: what the session's user may do with the value. */
+  access?: { read: boolean; write: boolean };
 }
 
 /**
@@ -36,10 +39,13 @@ export async function browseChildren(session: ClientSession, nodeId = 'ObjectsFo
   }));
   const variables = nodes.filter((n) => n.nodeClass === 'Variable');
   if (variables.length > 0) {
-    const types = await session.read(variables.map((v) => ({ nodeId: v.nodeId, attributeId: AttributeIds.DataType })));
+    const attributes = await session.read(variables.flatMap((v) => [{ nodeId: v.nodeId, attributeId: AttributeIds.DataType }, { nodeId: v.nodeId, attributeId: AttributeIds.UserAccessLevel }]));
     const custom: Array<{ node: BrowsedNode; typeId: string }> = [];
     variables.forEach((v, i) => {
-      const typeId = types[i].value?.value;
+      const level = attributes[2 * i + 1].value?.value;
+      // AccessLevel bits: 0 CurrentRead, 1 CurrentWrite.
+      if (typeof level === 'number') v.access = { read: (level & 1) !== 0, write: (level & 2) !== 0 };
+      const typeId = attributes[2 * i].value?.value;
       if (!typeId) return;
       const id = resolveNodeId(typeId);
       if (id.namespace === 0 && typeof id.value === 'number' && DataType[id.value] !== undefined) v.dataType = DataType[id.value];
@@ -86,6 +92,5 @@ export function mappingsFor(nodes: readonly BrowsedNode[], assetPath: string): O
  * // mappings:\n  - nodeId: ns=1;s=t\n    tag: acme/berlin/line-1/press-1/temperature\n    unit: degC\n
  */
 export function renderMappingYaml(mappings: readonly OpcUaMappingInput[]): string {
-  const clean = mappings.map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined && v !== false)));
-  return stringify({ mappings: clean }, { lineWidth: 0 });
+  return stringify({ mappings: mappings.map(compactMapping) }, { lineWidth: 0 });
 }

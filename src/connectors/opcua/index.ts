@@ -16,6 +16,10 @@ export {
 export { OpcUaPki, normaliseThumbprint, type CertificateInfo } from './pki.js';
 /** Address-space browsing and mapping config rendering. */
 export { browseChildren, mappingsFor, renderMappingYaml, tagSegment, type BrowsedNode } from './browse.js';
+/** Saving browsed mappings into the config file (comments kept, atomic). */
+export { saveOpcUaMappings, compactMapping, MappingSaveError } from './config-file.js';
+/** The engineering surface the API uses (browse, certificates, run-time mappings), and how to find it. */
+export { opcuaControlOf, type OpcUaControl, type PresentedCertificate, type AddedMappings } from './control.js';
 /** Status code -> quality, variant -> value. */
 export { qualityOf, valueOf, timestampOf } from './quality.js';
 /** The virtual factory as an OPC UA server. */

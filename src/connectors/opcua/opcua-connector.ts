@@ -1,4 +1,5 @@
 // The OPC UA client as a Loom connector: secure session, subscriptions, reconnection, write-back.
+import { X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,8 +22,9 @@ import {
 import type { SampleValue, TagDefinition } from '../../model/index.js';
 import type { Connector, ConnectorContext, ConnectorHealth, ConnectorState, RawSample } from '../types.js';
 import { browseChildren, type BrowsedNode } from './browse.js';
-import { opcuaConnectorSchema, type OpcUaConnectorConfig, type OpcUaConnectorInput, type OpcUaMapping } from './config.js';
-import { OpcUaPki, type CertificateInfo } from './pki.js';
+import { opcuaConnectorSchema, opcuaMappingSchema, type OpcUaConnectorConfig, type OpcUaConnectorInput, type OpcUaMapping, type OpcUaMappingInput } from './config.js';
+import type { AddedMappings, PresentedCertificate } from './control.js';
+import { OpcUaPki, normaliseThumbprint, type CertificateInfo } from './pki.js';
 import { qualityOf, timestampOf, valueOf } from './quality.js';
 import { sameValue, toVariant } from './write-value.js';
 
@@ -67,6 +69,10 @@ export class OpcUaConnector implements Connector {
   private pending: RawSample[] = [];
   private flushScheduled = false;
   private gapOpen = false;
+  /** When the server last answered a publish (data or keep-alive); late answers make the state degraded. */
+  private lastPublishAt = 0;
+  /** Endpoint that presented each refused server certificate (by thumbprint). */
+  private readonly presentedBy = new Map<string, string>();
   private readonly counters = {
     samples: 0,
     badSamples: 0,
@@ -94,10 +100,12 @@ export class OpcUaConnector implements Connector {
   }
 
   tagDefinitions(): TagDefinition[] {
-    return this.config.mappings.map((m) => {
-      const slash = m.tag.lastIndexOf('/');
-      return { path: m.tag, asset: slash > 0 ? m.tag.slice(0, slash) : m.tag, name: m.tag.slice(slash + 1), type: m.type, unit: m.unit, description: m.description ?? `OPC UA ${m.nodeId}`, source: this.id };
-    });
+    return this.config.mappings.map((m) => this.tagDefinitionOf(m));
+  }
+
+  private tagDefinitionOf(m: OpcUaMapping): TagDefinition {
+    const slash = m.tag.lastIndexOf('/');
+    return { path: m.tag, asset: slash > 0 ? m.tag.slice(0, slash) : m.tag, name: m.tag.slice(slash + 1), type: m.type, unit: m.unit, description: m.description ?? `OPC UA ${m.nodeId}`, source: this.id };
   }
 
   async start(context: ConnectorContext): Promise<void> {
@@ -128,25 +136,82 @@ export class OpcUaConnector implements Connector {
     this.state = 'stopped';
   }
 
+  /**
+   * `degraded` while connected when the server refused some monitored items, or when its publish
+   * answers (data or keep-alive) are more than twice the keep-alive period late.
+   */
   health(): ConnectorHealth {
-    return { id: this.id, kind: this.kind, state: this.state, lastError: this.lastError, counters: { ...this.counters, tags: this.byTag.size } };
+    const degraded = this.state === 'connected' ? this.degradedReason() : undefined;
+    return { id: this.id, kind: this.kind, state: degraded ? 'degraded' : this.state, lastError: degraded ?? this.lastError, counters: { ...this.counters, tags: this.byTag.size } };
   }
 
-  /** Server certificates refused because they are not trusted yet (thumbprint, subject, validity). */
-  rejectedCertificates(): Promise<CertificateInfo[]> {
-    return this.pki.rejected();
+  private degradedReason(): string | undefined {
+    const { itemsRejected, itemsMonitored } = this.counters;
+    if (itemsRejected > 0) return `the server refused ${itemsRejected} of ${itemsRejected + itemsMonitored} monitored items${this.lastError ? ` (last: ${this.lastError})` : ''}`;
+    const s = this.config.subscription;
+    const keepAliveMs = s.publishingInterval * s.keepAliveCount;
+    const silentMs = Date.now() - this.lastPublishAt;
+    if (this.lastPublishAt > 0 && silentMs > 2 * keepAliveMs + 1_000) return `no publish answer from ${this.config.endpoint} for ${Math.round(silentMs / 1000)} s (keep-alive every ${keepAliveMs / 1000} s)`;
+    return undefined;
   }
 
-  /** Trusts a rejected server certificate; the next connection attempt (within the backoff) uses it. */
+  /** The server endpoint URL. */
+  get endpoint(): string {
+    return this.config.endpoint;
+  }
+
+  /** Server certificates refused because they are not trusted yet, with the endpoint that presented each (when seen by this connector). */
+  async rejectedCertificates(): Promise<PresentedCertificate[]> {
+    return (await this.pki.rejected()).map((c) => ({ ...c, endpoint: this.presentedBy.get(c.thumbprint) }));
+  }
+
+  /** Certificates in Loom's OPC UA trust list. */
+  trustedCertificates(): Promise<CertificateInfo[]> {
+    return this.pki.trusted();
+  }
+
+  /** Trusts a rejected server certificate and reconnects at once (no wait for the backoff). */
   async trustCertificate(thumbprint: string): Promise<CertificateInfo> {
     const trusted = await this.pki.trust(thumbprint);
     this.wake?.();
     return trusted;
   }
 
-  /** Children of a node of the connected server (default: the Objects folder). */
+  /**
+   * Children of a node (default: the Objects folder), through the live session, or through a
+   * short-lived one when the connector is not connected.
+   */
   async browse(nodeId = 'ObjectsFolder'): Promise<BrowsedNode[]> {
-    return browseChildren(this.requireSession(), nodeId);
+    if (this.session && this.state === 'connected') return browseChildren(this.session, nodeId);
+    return this.withShortSession((session) => browseChildren(session, nodeId));
+  }
+
+  /**
+   * Adds mappings at run time: their tags join the registry, and while connected their items are
+   * monitored at once (else on connection). Throws, before changing anything, when a mapping is
+   * invalid or its tag is mapped already.
+   */
+  async addMappings(inputs: readonly OpcUaMappingInput[]): Promise<AddedMappings> {
+    const mappings = inputs.map((input, i) => {
+      const parsed = opcuaMappingSchema.safeParse(input);
+      if (!parsed.success) throw new Error(`mapping ${i + 1}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'mapping'}: ${issue.message}`).join('; ')}`);
+      return parsed.data;
+    });
+    const seen = new Set<string>();
+    for (const m of mappings) {
+      if (this.byTag.has(m.tag) || seen.has(m.tag)) throw new Error(`opcua connector '${this.id}': tag '${m.tag}' is mapped already`);
+      seen.add(m.tag);
+    }
+    for (const m of mappings) {
+      this.byTag.set(m.tag, m);
+      this.config.mappings.push(m);
+      this.context?.registry.upsert(this.tagDefinitionOf(m));
+    }
+    const session = this.session;
+    const subscription = this.subscription;
+    if (!session || !subscription || this.state !== 'connected') return { mappings, monitored: false, refused: [] };
+    const refused = await this.monitor(subscription, mappings);
+    return { mappings, monitored: true, refused };
   }
 
   /**
@@ -186,9 +251,41 @@ export class OpcUaConnector implements Connector {
     return this.session;
   }
 
-  private createClient(): OPCUAClient {
-    const { securityMode, securityPolicy, reconnect, requestTimeout } = this.config;
-    const client = OPCUAClient.create({
+  /** Connects once (no retries), runs `work` in a session, and disconnects. */
+  private async withShortSession<T>(work: (session: ClientSession) => Promise<T>): Promise<T> {
+    const client = this.clientFor({ maxRetry: 0, initialDelay: 100, maxDelay: 100, randomisationFactor: 0 });
+    try {
+      await client.connect(this.config.endpoint);
+      const session = await client.createSession(this.identity());
+      try {
+        return await work(session);
+      } finally {
+        await withTimeout(session.close(), 2_000);
+      }
+    } catch (error) {
+      throw new Error(await this.explain(error as Error, client));
+    } finally {
+      await withTimeout(client.disconnect(), 2_000);
+    }
+  }
+
+  /** The server's certificate, asked for over an unsecured GetEndpoints (node-opcua keeps it only after a successful check). */
+  private async probeServerCertificate(): Promise<string | undefined> {
+    const probe = OPCUAClient.create({ endpointMustExist: false, clientCertificateManager: this.pki.manager, connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 } });
+    try {
+      await probe.connect(this.config.endpoint);
+      const endpoints = await probe.getEndpoints();
+      return thumbprintOf(endpoints.find((e) => e.serverCertificate && e.serverCertificate.length > 0)?.serverCertificate);
+    } catch {
+      return undefined;
+    } finally {
+      await withTimeout(probe.disconnect(), 2_000);
+    }
+  }
+
+  private clientFor(connectionStrategy: { maxRetry: number; initialDelay: number; maxDelay: number; randomisationFactor: number }): OPCUAClient {
+    const { securityMode, securityPolicy, requestTimeout } = this.config;
+    return OPCUAClient.create({
       applicationName: 'Loom',
       clientName: `loom-${this.id}`,
       securityMode: MessageSecurityMode[securityMode],
@@ -198,9 +295,15 @@ export class OpcUaConnector implements Connector {
       requestedSessionTimeout: 60_000,
       defaultTransactionTimeout: requestTimeout,
       clientCertificateManager: this.pki.manager,
-      // Infinite retries with backoff: after a loss the client keeps trying until stop().
-      connectionStrategy: { maxRetry: -1, initialDelay: reconnect.initialDelay, maxDelay: reconnect.maxDelay, randomisationFactor: 0 },
+      connectionStrategy,
     });
+  }
+
+  private createClient(): OPCUAClient {
+    const { reconnect } = this.config;
+    // Infinite retries with backoff: after a loss the client keeps trying until stop().
+    // node-opcua's backoff never gets through its first connection when both delays are equal: keep them apart.
+    const client = this.clientFor({ maxRetry: -1, initialDelay: reconnect.initialDelay, maxDelay: Math.max(reconnect.maxDelay, 2 * reconnect.initialDelay), randomisationFactor: 0 });
     client.on('backoff', (count: number, delay: number) => {
       this.counters.connectFailures++;
       if (this.state !== 'starting') this.state = 'disconnected';
@@ -215,6 +318,7 @@ export class OpcUaConnector implements Connector {
     });
     client.on('after_reconnection', () => {
       this.counters.reconnects++;
+      this.lastPublishAt = Date.now();
       this.state = 'connected';
       this.gapOpen = false;
       this.context?.logger.info({ connector: this.id }, 'opcua: reconnected; session and subscription restored');
@@ -233,6 +337,9 @@ export class OpcUaConnector implements Connector {
     while (this.running) {
       const client = (this.client = this.createClient());
       try {
+        // On a first secure connection node-opcua creates Loom's certificate while it connects, and the
+        // attempt fails (premature disconnection) when that takes long: create it before connecting.
+        if (this.config.securityMode !== 'None') await (client as unknown as { createDefaultCertificate(): Promise<void> }).createDefaultCertificate();
         await client.connect(this.config.endpoint);
         if (!this.running) break;
         this.session = await client.createSession(this.identity());
@@ -247,7 +354,7 @@ export class OpcUaConnector implements Connector {
         return;
       } catch (error) {
         this.counters.connectFailures++;
-        this.lastError = await this.explain(error as Error);
+        this.lastError = await this.explain(error as Error, client);
         this.state = 'disconnected';
         this.context?.logger.warn({ connector: this.id, err: error }, `opcua: ${this.lastError}`);
         this.session = undefined;
@@ -265,12 +372,14 @@ export class OpcUaConnector implements Connector {
     }
   }
 
-  private async explain(error: Error): Promise<string> {
+  private async explain(error: Error, client: OPCUAClient): Promise<string> {
     const message = error.message ?? String(error);
     if (/BadCertificateUntrusted|certificate verification failed/i.test(message)) {
       this.counters.certificatesRejected++;
       const rejected = await this.pki.rejected().catch(() => []);
-      const latest = rejected.at(-1);
+      const presented = thumbprintOf(client.serverCertificate) ?? rejected.find((c) => this.presentedBy.get(c.thumbprint) === this.config.endpoint)?.thumbprint ?? (await this.probeServerCertificate());
+      if (presented) this.presentedBy.set(presented, this.config.endpoint);
+      const latest = rejected.find((c) => c.thumbprint === presented) ?? rejected.at(-1);
       return latest
         ? `the server certificate is not trusted (thumbprint ${latest.thumbprint}, ${latest.subject}): trust it with trustCertificate('${latest.thumbprint}')`
         : `the server certificate is not trusted: ${message}`;
@@ -291,34 +400,45 @@ export class OpcUaConnector implements Connector {
       priority: 10,
     });
     this.subscription = subscription;
-    // Items with the same parameters go together, in CreateMonitoredItems requests of batchSize.
+    this.lastPublishAt = Date.now();
+    const answered = () => (this.lastPublishAt = Date.now());
+    subscription.on('keepalive', answered);
+    subscription.on('received_notifications', answered);
+    this.counters.itemsMonitored = 0;
+    this.counters.itemsRejected = 0;
+    await this.monitor(subscription, this.config.mappings);
+  }
+
+  /** Monitors `mappings`: grouped by their parameters, in CreateMonitoredItems requests of batchSize. Returns the refused ones. */
+  private async monitor(subscription: ClientSubscription, mappings: readonly OpcUaMapping[]): Promise<Array<{ tag: string; nodeId: string; status: string }>> {
+    const s = this.config.subscription;
+    const refused: Array<{ tag: string; nodeId: string; status: string }> = [];
     const groups = new Map<string, OpcUaMapping[]>();
-    for (const m of this.config.mappings) {
+    for (const m of mappings) {
       const key = JSON.stringify([m.samplingInterval ?? s.samplingInterval, m.queueSize ?? s.queueSize, m.deadband ?? s.deadband ?? null]);
       const list = groups.get(key) ?? [];
       list.push(m);
       groups.set(key, list);
     }
-    this.counters.itemsMonitored = 0;
-    this.counters.itemsRejected = 0;
-    for (const [key, mappings] of groups) {
+    for (const [key, group] of groups) {
       const [samplingInterval, queueSize, deadband] = JSON.parse(key) as [number, number, OpcUaMapping['deadband'] | null];
       const filter = deadband
         ? new DataChangeFilter({ trigger: DataChangeTrigger.StatusValue, deadbandType: deadband.type === 'percent' ? DeadbandType.Percent : DeadbandType.Absolute, deadbandValue: deadband.value })
         : null;
-      for (let i = 0; i < mappings.length; i += this.config.batchSize) {
-        const batch = mappings.slice(i, i + this.config.batchSize);
-        const group = await subscription.monitorItems(
+      for (let i = 0; i < group.length; i += this.config.batchSize) {
+        const batch = group.slice(i, i + this.config.batchSize);
+        const items = await subscription.monitorItems(
           batch.map((m) => ({ nodeId: resolveNodeId(m.nodeId), attributeId: AttributeIds.Value })),
           { samplingInterval, queueSize, discardOldest: true, filter },
           TimestampsToReturn.Both,
         );
-        group.on('changed', (_item, dataValue: DataValue, index: number) => this.onChange(batch[index], dataValue));
-        group.monitoredItems.forEach((item, index) => {
+        items.on('changed', (_item, dataValue: DataValue, index: number) => this.onChange(batch[index], dataValue));
+        items.monitoredItems.forEach((item, index) => {
           const status = item.statusCode;
           if (status && qualityOf(status) === 'bad') {
             this.counters.itemsRejected++;
             this.lastError = `${batch[index].tag}: the server refused to monitor ${batch[index].nodeId}: ${status.toString()}`;
+            refused.push({ tag: batch[index].tag, nodeId: batch[index].nodeId, status: status.toString() });
             this.push({ tag: batch[index].tag, ts: Date.now(), value: this.lastValue.get(batch[index].tag) ?? ZERO[batch[index].type], quality: 'bad' });
           } else {
             this.counters.itemsMonitored++;
@@ -326,6 +446,7 @@ export class OpcUaConnector implements Connector {
         });
       }
     }
+    return refused;
   }
 
   private onChange(mapping: OpcUaMapping, dataValue: DataValue): void {
@@ -381,4 +502,16 @@ async function withTimeout(promise: Promise<unknown> | undefined, ms: number): P
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** SHA-1 thumbprint (lower-case hex) of a DER certificate, or of the first of a chain. */
+function thumbprintOf(certificate: Buffer | Buffer[] | undefined): string | undefined {
+  const der = Array.isArray(certificate) ? certificate[0] : certificate;
+  if (!der || der.length === 0) return undefined;
+  try {
+    // Parses the first certificate when a chain is concatenated.
+    return normaliseThumbprint(new X509Certificate(der).fingerprint);
+  } catch {
+    return undefined;
+  }
 }

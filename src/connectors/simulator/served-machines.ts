@@ -57,7 +57,7 @@ export class ServedMachines implements Connector {
   }
 
   /** The client connector once the server runs (undefined while starting). */
-  get client(): Connector | undefined {
+  get clientConnector(): Connector | undefined {
     return this.served?.client;
   }
 
