@@ -236,7 +236,7 @@ export class JsonMapper {
     if (payload.byteLength === 0) return this.refuse('empty_payload', `empty payload on '${topic}' (a retained message being cleared?)`, topic, payload, true);
     let json: unknown;
     try {
-      json = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+      json = JSON.parse((Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)).toString('utf8'));
     } catch (error) {
       return this.refuse('malformed_json', `payload on '${topic}' is not JSON: ${(error as Error).message}`, topic, payload, true);
     }
@@ -305,6 +305,11 @@ export class JsonMapper {
       if ('reason' in resolved) return this.refuse(resolved.reason, resolved.detail, topic, payload, true);
       info = resolved;
       entry.tags.set(key, info);
+    }
+    // The common case (an unscaled finite number for a number tag) without convertValue's result object.
+    if (typeof value === 'number' && info.type === 'number' && info.scale === 1 && info.offset === 0 && Number.isFinite(value)) {
+      out.push({ tag: info.path, ts, value, quality });
+      return;
     }
     const converted = convertValue(value, info.type, info.scale, info.offset, info.path);
     if (!converted.ok) return this.refuse(converted.reason, `${converted.detail} (topic '${topic}'${key === SINGLE ? '' : `, field '${key}'`})`, topic, payload, true);

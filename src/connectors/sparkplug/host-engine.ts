@@ -441,12 +441,18 @@ export class HostEngine {
       if (info.lastValue !== undefined && !historical) this.out.push({ tag: info.path, ts: sampleTs, value: info.lastValue, quality: 'bad' });
       return;
     }
-    const read = readValue(m.value, m[m.value], info.datatype);
-    if (!read.ok) {
-      this.reject('wrong_type', `metric '${info.name}' on '${topic}': ${read.error}`, { topic, metric: info.name });
-      return;
+    let value: SampleValue;
+    // Doubles and booleans (most process values) as they are, without readValue's result object.
+    if (m.value === 'doubleValue' && info.datatype === DataTypes.Double) value = m.doubleValue as number;
+    else if (m.value === 'booleanValue' && info.datatype === DataTypes.Boolean) value = m.booleanValue as boolean;
+    else {
+      const read = readValue(m.value, m[m.value], info.datatype);
+      if (!read.ok) {
+        this.reject('wrong_type', `metric '${info.name}' on '${topic}': ${read.error}`, { topic, metric: info.name });
+        return;
+      }
+      value = this.toSampleValue(read.value, info.datatype);
     }
-    const value = this.toSampleValue(read.value, info.datatype);
     if (historical) {
       this.counters.historical++;
       this.out.push({ tag: info.path, ts: sampleTs, value, quality: 'good', historical: true });
