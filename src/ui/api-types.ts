@@ -1,8 +1,13 @@
 // The JSON shapes the dashboard reads from the Loom API (`/api/v1/...`).
 // Plant-model types come from the model module; the rest mirror what the API serializes.
 import type { AssetNode, Quality, SampleValue, TagDefinition } from '../model/types.js';
+// Analytics answers: the report and chart types are pure data, shared with the server's code.
+import type { OeeReport } from '../analytics/oee/kpis.js';
+import type { ChartViolation, SpcAnalysis } from '../analytics/spc/analyse.js';
+import type { Capability } from '../analytics/spc/capability.js';
+import type { ChartKind, LineLimits } from '../analytics/spc/types.js';
 
-export type { AssetNode, Quality, SampleValue, TagDefinition };
+export type { AssetNode, OeeReport, Quality, SampleValue, TagDefinition };
 
 /** A plant-model node; sites may carry their IANA time zone. */
 export type PlantNode = AssetNode & { timezone?: string; children: PlantNode[] };
@@ -123,3 +128,61 @@ export type LiveMessage =
   | { type: 'snapshot'; samples: LiveSample[] }
   | { type: 'samples'; samples: LiveSample[] }
   | { type: 'error'; message?: string; error?: string };
+
+/** `GET /api/v1/oee` and `GET /api/v1/oee/live`. */
+export interface OeeResult {
+  asset: string;
+  from?: number;
+  to?: number;
+  by: string;
+  machines: string[];
+  total: OeeReport;
+  groups: Array<OeeReport & { key: string }>;
+}
+
+export interface DowntimeReason {
+  reason: string;
+  category: string;
+  ms: number;
+  stops: number;
+}
+
+/** `GET /api/v1/oee/losses`: OEE per time bucket and downtime reasons, largest first. */
+export interface OeeLosses {
+  asset: string;
+  from: number;
+  to: number;
+  bucketMs: number;
+  machines: string[];
+  trend: Array<{
+    from: number;
+    to: number;
+    iso: Pick<OeeReport['iso'], 'oee' | 'availability' | 'effectiveness' | 'qualityRatio'> | null;
+    nakajima: Pick<OeeReport['nakajima'], 'oee' | 'availability' | 'performance' | 'quality'> | null;
+    pbtMs: number;
+  }>;
+  reasons: DowntimeReason[];
+}
+
+export type SpcChartKind = ChartKind;
+export type SpcLineLimits = LineLimits;
+export type SpcViolation = ChartViolation;
+export type SpcCapability = Capability;
+
+/** `GET /api/v1/spc` (adds `tag` and the sample counts) and `POST /api/v1/spc/measurements`. */
+export interface SpcResult extends SpcAnalysis {
+  tag?: string;
+  samples: { used?: number; skipped?: number; dropped: number };
+  rules: string[];
+}
+
+/** Options of a control chart request. */
+export interface SpcOptions {
+  chart: SpcChartKind;
+  n: number;
+  rules: string;
+  usl?: number;
+  lsl?: number;
+  target?: number;
+  phase1?: number;
+}

@@ -5,7 +5,9 @@ import type { LiveSample, PlantNode } from './api-types.js';
 import { AssetTree } from './components/asset-tree.js';
 import { Header } from './components/header.js';
 import { AssetPage } from './pages/asset-page.js';
+import { OeePage } from './pages/oee-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { SpcPage } from './pages/spc-page.js';
 import { SystemPage } from './pages/system-page.js';
 import { currentState, findTimeZone, findTrail, tagsByAsset as groupTags } from './plant.js';
 import { assetHref, useRoute, type Route } from './router.js';
@@ -27,12 +29,18 @@ export function App() {
       <main class="main">
         {route.page === 'system' ? (
           <SystemPage />
-        ) : root ? (
-          <PlantPages root={root} route={route} />
-        ) : assets.error ? (
-          <p class="error banner">The plant model could not be loaded: {assets.error}. Retrying…</p>
+        ) : !root ? (
+          assets.error ? (
+            <p class="error banner">The plant model could not be loaded: {assets.error}. Retrying…</p>
+          ) : (
+            <p class="muted loading">Loading plant model…</p>
+          )
+        ) : route.page === 'oee' ? (
+          <OeePage root={root} line={route.path} />
+        ) : route.page === 'spc' ? (
+          <SpcPage root={root} tag={route.path} />
         ) : (
-          <p class="muted loading">Loading plant model…</p>
+          <PlantPages root={root} route={route} />
         )}
       </main>
     </>
@@ -40,7 +48,7 @@ export function App() {
 }
 
 /** Overview and asset pages: the tree on the left, live values for the whole plant. */
-function PlantPages({ root, route }: { root: PlantNode; route: Exclude<Route, { page: 'system' }> }) {
+function PlantPages({ root, route }: { root: PlantNode; route: Exclude<Route, { page: 'system' | 'oee' | 'spc' }> }) {
   const pattern = `${root.path}/#`;
   const tags = usePoll((signal) => api.tags(pattern, signal), [pattern], 30_000);
   const byAsset = useMemo(() => groupTags(tags.data ?? []), [tags.data]);
@@ -64,7 +72,7 @@ function PlantPages({ root, route }: { root: PlantNode; route: Exclude<Route, { 
         {tags.error && <p class="error banner">Tags could not be loaded: {tags.error}</p>}
         {route.page === 'overview' && <OverviewPage root={root} tagsByAsset={byAsset} values={values} />}
         {route.page === 'asset' && trail.length > 0 && (
-          <AssetPage key={route.path} trail={trail} tagsByAsset={byAsset} values={values} subscribe={subscribe} />
+          <AssetPage key={`${route.path}?${route.from ?? ''}-${route.to ?? ''}`} trail={trail} range={route.from !== undefined && route.to !== undefined ? { from: route.from, to: route.to } : undefined} tagsByAsset={byAsset} values={values} subscribe={subscribe} />
         )}
         {route.page === 'asset' && trail.length === 0 && (
           <div class="page">

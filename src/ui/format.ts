@@ -90,3 +90,9 @@ export function formatUnit(unit: string | undefined): string {
   const pretty: Record<string, string> = { degC: '°C', degF: '°F', 'mm/s': 'mm/s', pct: '%', percent: '%' };
   return pretty[unit] ?? unit;
 }
+
+/** A ratio as a percentage with one decimal: 0.8123 → `81.2 %`; null (undefined ratio) → `—`. */
+export function formatPercent(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
+  return `${(ratio * 100).toFixed(1)} %`;
+}

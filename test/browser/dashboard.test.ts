@@ -3,105 +3,22 @@
 // artifacts/screenshots/ for a human to look at. LOOM_URL=http://host:port runs them against a running Loom.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
-const BACKFILL_MS = 60 * 60_000;
-const UI_INDEX = fileURLToPath(new URL('../../src/ui/dist/index.html', import.meta.url));
-
-function skipReason(): string | false {
-  if (existsSync(CHROMIUM)) return false;
-  const message = `chromium not found at ${CHROMIUM}: install it with 'apt-get install chromium' (or set CHROMIUM_PATH) to run the browser tests`;
-  if (process.env.CI === 'true') throw new Error(message);
-  return message;
-}
+import { eventually, numberAttr, shoot, skipReason, startHarness, type Harness } from './harness.js';
 
 describe('dashboard in a browser', { skip: skipReason() }, () => {
-  let loom: { url: string; close(): Promise<void> } | undefined;
-  let browser: BrowserContext | undefined;
+  let harness: Harness;
   let baseUrl = '';
-  const tmpDirs: string[] = [];
+  const open = (hash: string) => harness.open(hash);
 
   before(async () => {
-    if (!existsSync(UI_INDEX)) throw new Error(`the dashboard is not built (${UI_INDEX} is missing): run 'npm run build:ui' first`);
-    const dataDir = mkdtempSync(join(tmpdir(), 'loom-ui-data-'));
-    const profileDir = mkdtempSync(join(tmpdir(), 'loom-ui-chromium-'));
-    tmpDirs.push(dataDir, profileDir);
-    if (process.env.LOOM_URL) {
-      // Against a Loom that is already running (its simulator must be on).
-      baseUrl = process.env.LOOM_URL.replace(/\/$/, '');
-    } else {
-      const { startLoom } = await import('../../src/app.js');
-      const { runBackfill } = await import('../../src/connectors/simulator/index.js');
-      const running = await startLoom({ dataDir, http: { port: 0, host: '127.0.0.1' }, logger: false, mqttBroker: 0 });
-      loom = running;
-      baseUrl = running.url;
-      // An hour of simulated history before the live simulator's start, so trends and timelines have a past.
-      const now = Date.now();
-      await runBackfill({
-        plant: running.config.plant,
-        options: { seed: 7 },
-        from: now - BACKFILL_MS,
-        to: now - 1000,
-        publish: (samples) => running.ingest.publish(samples, 'backfill'),
-      });
-      await running.historian.flush();
-    }
-    // A fresh profile per run; Playwright takes it as the persistent context's directory (--user-data-dir).
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      viewport: { width: 1440, height: 960 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    // An hour of simulated history before the live simulator's start, so trends and timelines have a past.
+    harness = await startHarness({ backfillMs: 60 * 60_000 });
+    baseUrl = harness.baseUrl;
   });
 
   after(async () => {
-    await browser?.close();
-    await loom?.close();
-    for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+    await harness?.close();
   });
-
-  /** Opens a page of the dashboard and records every console error and uncaught exception. */
-  async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser!.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.goto(`${baseUrl}/${hash}`);
-    return { page, errors };
-  }
-
-  /** Polls a condition read through the page until it holds (the test code stays free of DOM types). */
-  async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
-  const numberAttr = async (page: Page, selector: string, name: string) => Number(await page.locator(selector).first().getAttribute(name));
-
-  async function shoot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  }
 
   test('plant overview: a tile per machine, coloured by state, with values that change live', async () => {
     const { page, errors } = await open('#/');

@@ -58,6 +58,13 @@ test('downtime reasons of a line: time inside planned busy time per reason, larg
     { reason: 'breakdown', category: 'breakdown', ms: 60 * MIN, stops: 1 },
     { reason: 'minor_stop', category: 'minor_stop', ms: 10 * MIN, stops: 1 },
   ]);
+  // The reasons account for all of planned busy time that was not production time.
+  const late = 'from=2026-11-26T05:00:00Z&to=2026-11-26T14:00:00Z';
+  const withGap = (await app.inject({ url: `/api/v1/oee/losses?asset=${LINE}&${late}` })).json();
+  const report = (await app.inject({ url: `/api/v1/oee?asset=${LINE}&${late}` })).json().total.timeElements;
+  const lost = withGap.reasons.reduce((sum: number, r: { ms: number }) => sum + r.ms, 0);
+  assert.equal(lost, report.PBT - report.APT);
+  assert.ok(withGap.reasons.some((r: { reason: string }) => r.reason === 'no data'), 'the hour before the first state is no data');
   await app.close();
 });
 
@@ -108,4 +115,18 @@ test('bucketedPlan cuts slots at bucket edges; downtimeReasons leaves out planne
     from + 21 * MIN,
   );
   assert.deepEqual(reasons, [{ reason: 'jammed feeder', category: 'breakdown', ms: 6 * MIN, stops: 2 }]);
+});
+
+test('downtimeReasons lists time without any state as no data (offline), as the report books it', () => {
+  const from = Date.parse('2026-11-26T00:00:00Z');
+  const reasons = downtimeReasons(
+    [
+      { from: from + 10 * MIN, to: from + 20 * MIN, category: 'running', reason: 'running', autoReason: 'running' },
+      { from: from + 25 * MIN, to: from + 30 * MIN, category: 'running', reason: 'running', autoReason: 'running' },
+    ],
+    continuousPlan(),
+    from,
+    from + 40 * MIN,
+  );
+  assert.deepEqual(reasons, [{ reason: 'no data', category: 'offline', ms: 25 * MIN, stops: 3 }]);
 });

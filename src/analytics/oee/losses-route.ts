@@ -14,6 +14,9 @@ export const MAX_TREND_BUCKETS = 500;
 /** Buckets when `bucket` is not given. */
 const DEFAULT_BUCKETS = 48;
 
+/** The reason of time no state covers. */
+export const NO_DATA = 'no data';
+
 /** Categories that are not downtime: producing, or planned away. */
 const NOT_DOWNTIME: ReadonlySet<StateCategory> = new Set(['running', 'reduced_speed', 'planned_break', 'planned_maintenance']);
 
@@ -46,7 +49,15 @@ export function bucketedPlan(plan: PlanCalendar, from: number, bucketMs: number)
  */
 export function downtimeReasons(intervals: readonly StateInterval[], plan: PlanCalendar, from: number, to: number): DowntimeReason[] {
   const byReason = new Map<string, DowntimeReason>();
-  for (const interval of intervals) {
+  // Time without any state (before the first sample) is booked as offline by the report: list it too.
+  const gaps: StateInterval[] = [];
+  let covered = from;
+  for (const interval of [...intervals].sort((a, b) => a.from - b.from)) {
+    if (interval.from > covered) gaps.push({ from: covered, to: Math.min(interval.from, to), category: 'offline', reason: NO_DATA, autoReason: NO_DATA });
+    covered = Math.max(covered, interval.to);
+  }
+  if (covered < to) gaps.push({ from: covered, to, category: 'offline', reason: NO_DATA, autoReason: NO_DATA });
+  for (const interval of [...intervals, ...gaps]) {
     if (NOT_DOWNTIME.has(interval.category)) continue;
     let lost = 0;
     for (let t = Math.max(from, interval.from); t < Math.min(to, interval.to); ) {

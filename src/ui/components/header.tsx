@@ -1,12 +1,13 @@
 // The dark bar on top: product name, navigation, plant clock and live connection state.
 import { useEffect, useState } from 'preact/hooks';
 import { liveStatus, type LiveStatus } from '../live.js';
+import type { Route } from '../router.js';
 import { formatTime, zoneLabel } from '../time.js';
 import { useNow } from '../use-live.js';
 
 interface Props {
   plantName?: string;
-  active: 'overview' | 'asset' | 'system' | 'missing';
+  active: Route['page'];
 }
 
 const STATUS_TEXT: Record<LiveStatus, string> = {
@@ -30,6 +31,8 @@ export function Header({ plantName, active }: Props) {
       </a>
       <nav class="nav">
         <a href="#/" class={active === 'overview' || active === 'asset' ? 'active' : ''}>Plant</a>
+        <a href="#/oee" class={active === 'oee' ? 'active' : ''}>OEE</a>
+        <a href="#/spc" class={active === 'spc' ? 'active' : ''}>SPC</a>
         <a href="#/system" class={active === 'system' ? 'active' : ''}>System</a>
       </nav>
       <div class="header-right">

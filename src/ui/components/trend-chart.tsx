@@ -36,8 +36,24 @@ function align(series: TrendSeries[]): uPlot.AlignedData {
   return [times, ...columns];
 }
 
+/**
+ * Draws a uPlot chart into `el`, follows the element's width, and keeps it in `plot`.
+ * Returns the clean-up for the effect that mounted it.
+ */
+export function mountPlot(el: HTMLElement, options: uPlot.Options, data: uPlot.AlignedData, plot: { current: uPlot | null }): () => void {
+  const chart = new uPlot(options, data, el);
+  plot.current = chart;
+  const observer = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height: options.height }));
+  observer.observe(el);
+  return () => {
+    observer.disconnect();
+    chart.destroy();
+    plot.current = null;
+  };
+}
+
 /** Time axis labels on the plant clock: `14:05`, `14:05:30`; the date under the first label of each day. */
-function timeLabels(_u: uPlot, splits: number[], _axis: number, _space: number, incr: number): string[] {
+export function timeLabels(_u: uPlot, splits: number[], _axis: number, _space: number, incr: number): string[] {
   let lastDay = '';
   return splits.map((t) => {
     const day = formatDay(t);
@@ -146,16 +162,8 @@ export function TrendChart({ series, from, to, height = 320 }: Props) {
           }),
       ],
     };
-    const chart = new uPlot(options, data, el);
     zoomed.current = false;
-    plot.current = chart;
-    const observer = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height }));
-    observer.observe(el);
-    return () => {
-      observer.disconnect();
-      chart.destroy();
-      plot.current = null;
-    };
+    return mountPlot(el, options, data, plot);
   }, [shape, height]);
 
   useEffect(() => {

@@ -18,6 +18,8 @@ interface Props {
   tagsByAsset: Map<string, TagInfo[]>;
   values: Map<string, LiveValue>;
   subscribe(listener: (samples: LiveSample[]) => void): () => void;
+  /** Opens on this window (a drill-down from the OEE page) instead of the last hour. */
+  range?: { from: number; to: number };
 }
 
 const DEFAULT_TREND = ['temperature', 'power', 'vibration', 'pressure', 'cycle_time'];
@@ -31,7 +33,7 @@ function defaultSelection(tags: TagInfo[]): string[] {
   return first ? [first.path] : [];
 }
 
-export function AssetPage({ trail, tagsByAsset, values, subscribe }: Props) {
+export function AssetPage({ trail, tagsByAsset, values, subscribe, range: initialRange }: Props) {
   const node = trail[trail.length - 1];
   const ownTags = useMemo(() => sortTags(tagsByAsset.get(node.path) ?? []), [tagsByAsset, node.path]);
   const trendable = useMemo(() => ownTags.filter(isTrendable), [ownTags]);
@@ -46,7 +48,7 @@ export function AssetPage({ trail, tagsByAsset, values, subscribe }: Props) {
     [trendable],
   );
 
-  const [range, setRange] = useState<TimeRange>(() => presetRange('1h'));
+  const [range, setRange] = useState<TimeRange>(() => (initialRange ? { key: 'custom', ...initialRange } : presetRange('1h')));
   const live = isLive(range);
   const now = useNow(1000);
   // Longer presets are re-read every minute so they still end "now".
