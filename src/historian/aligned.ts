@@ -1,10 +1,11 @@
 // Several tags in one request, aligned on the same buckets: one bucket grid for all, one value per
-// tag and bucket (null where a tag has no sample in a bucket). Built on `Historian.query`, so every
-// backend answers it the same way and each tag still reads its best rollup.
+// tag and bucket (null where a tag has no sample in a bucket). The grid and the limits are checked
+// here for every backend; a backend answers the buckets per tag (`queryAlignedByTag`) or, like
+// DuckDB, all numeric tags in one statement.
 
 import type { SampleValue } from '../model/index.js';
 import { bucketCount, chooseBucketMs, DEFAULT_MAX_POINTS, MAX_BUCKETS } from './query-plan.js';
-import type { Aggregate, Historian, Resolution } from './types.js';
+import type { Aggregate, Historian, HistoryResult, Resolution } from './types.js';
 
 /** The most tags one aligned query may ask for. */
 export const MAX_ALIGNED_TAGS = 50;
@@ -39,12 +40,14 @@ export interface AlignedResult {
   series: AlignedSeries[];
 }
 
-/**
- * @example
- * const trend = await queryAligned(historian, { tags: [a, b], from, to, bucketMs: 3_600_000, agg: 'twa' });
- * trend.series[1].values[trend.buckets.indexOf(hour)]
- */
-export async function queryAligned(historian: Historian, q: AlignedQuery): Promise<AlignedResult> {
+export interface AlignedGrid {
+  bucketMs: number;
+  /** Start of every bucket, in order. */
+  buckets: number[];
+}
+
+/** Validates an aligned query and lays out its bucket grid; throws an Error naming the limit it breaks. */
+export function alignedGrid(q: AlignedQuery): AlignedGrid {
   if (q.tags.length === 0) throw new Error('aligned query: give at least one tag');
   if (q.tags.length > MAX_ALIGNED_TAGS) throw new Error(`aligned query: ${q.tags.length} tags exceed the limit of ${MAX_ALIGNED_TAGS}; split the request`);
   const twice = q.tags.find((tag, i) => q.tags.indexOf(tag) !== i);
@@ -62,12 +65,23 @@ export async function queryAligned(historian: Historian, q: AlignedQuery): Promi
     throw new Error(`aligned query: ${q.tags.length} tags x ${count} buckets exceed the limit of ${MAX_ALIGNED_VALUES} values; use fewer tags or wider buckets`);
   }
   const first = Math.floor(q.from / bucketMs) * bucketMs;
-  const buckets = Array.from({ length: count }, (_, i) => first + i * bucketMs);
-  const results = await Promise.all(q.tags.map((tag) => historian.query({ tag, from: q.from, to: q.to, bucketMs, agg: q.agg })));
+  return { bucketMs, buckets: Array.from({ length: count }, (_, i) => first + i * bucketMs) };
+}
+
+/** One series per bucketed answer, its points spread over the grid. */
+export function alignedResult(q: AlignedQuery, grid: AlignedGrid, results: readonly HistoryResult[]): AlignedResult {
+  const first = grid.buckets[0];
   const series = results.map((result): AlignedSeries => {
-    const values = new Array<SampleValue | null>(count).fill(null);
-    for (const point of result.points) values[(point.ts - first) / bucketMs] = point.value;
+    const values = new Array<SampleValue | null>(grid.buckets.length).fill(null);
+    for (const point of result.points) values[(point.ts - first) / grid.bucketMs] = point.value;
     return { tag: result.tag, agg: result.agg!, resolution: result.resolution, values };
   });
-  return { from: q.from, to: q.to, bucketMs, buckets, series };
+  return { from: q.from, to: q.to, bucketMs: grid.bucketMs, buckets: grid.buckets, series };
+}
+
+/** An aligned query answered by one `query` per tag (concurrently): for backends without a faster way. */
+export async function queryAlignedByTag(historian: Pick<Historian, 'query'>, q: AlignedQuery): Promise<AlignedResult> {
+  const grid = alignedGrid(q);
+  const results = await Promise.all(q.tags.map((tag) => historian.query({ tag, from: q.from, to: q.to, bucketMs: grid.bucketMs, agg: q.agg })));
+  return alignedResult(q, grid, results);
 }

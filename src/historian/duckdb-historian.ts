@@ -5,6 +5,7 @@ import { topicMatches, type Quality, type Sample, type TagDefinition } from '../
 import { buildBatch, transferList } from './column-batch.js';
 import {
   QUALITY_NAMES,
+  type AlignedBucketsResult,
   type FromWorker,
   type Request,
   type StoredKind,
@@ -14,6 +15,7 @@ import {
   type TableCounts,
   type WorkerQueryResult,
 } from './protocol.js';
+import { alignedGrid, alignedResult, type AlignedQuery, type AlignedResult } from './aligned.js';
 import { boundaryPoint, storedValue, toResult } from './answers.js';
 import { checkCorrections, toCorrection } from './corrections.js';
 import { interpolatedResult, valueAtResult, type NeighbourRow } from './interpolation.js';
@@ -192,6 +194,34 @@ export class DuckDbHistorian implements Historian {
     const result = toResult(query, info.kind, checked.agg, answer);
     if (checked.boundary) result.before = boundaryPoint(info.kind, (await this.neighbours(info.id, checked.from - 1, checked.from, 1))[0].before);
     return result;
+  }
+
+  /** Numeric tags in one statement on the worker (one query per tag took 10x as long for 10 tags); text tags one by one. */
+  async queryAligned(query: AlignedQuery): Promise<AlignedResult> {
+    const grid = alignedGrid(query);
+    const infos = query.tags.map((tag) => this.tagInfo(tag));
+    const aggs = infos.map((info, i) => checkQuery({ tag: query.tags[i], from: query.from, to: query.to, bucketMs: grid.bucketMs, agg: query.agg }, info.kind).agg);
+    const numeric = infos.filter((info) => info.kind !== 'text');
+    const byTag = new Map<number, WorkerQueryResult>();
+    if (numeric.length > 0) {
+      const from = grid.buckets[0];
+      const to = grid.buckets[grid.buckets.length - 1] + grid.bucketMs;
+      const agg = aggs[infos.indexOf(numeric[0])];
+      const answer = await this.request<AlignedBucketsResult>({ type: 'aligned', query: { tagIds: numeric.map((i) => i.id), from, to, bucketMs: grid.bucketMs, agg } });
+      for (const info of numeric) byTag.set(info.id, { resolution: answer.resolution, bucketMs: grid.bucketMs, ts: [], values: [], quality: null });
+      answer.tags.forEach((id, j) => {
+        byTag.get(id)!.ts.push(answer.ts[j]);
+        byTag.get(id)!.values.push(answer.values[j]);
+      });
+    }
+    const results = await Promise.all(
+      infos.map((info, i) => {
+        const tag = query.tags[i];
+        if (info.kind === 'text') return this.query({ tag, from: query.from, to: query.to, bucketMs: grid.bucketMs, agg: query.agg });
+        return toResult({ tag, from: query.from, to: query.to }, info.kind, aggs[i], byTag.get(info.id)!);
+      }),
+    );
+    return alignedResult(query, grid, results);
   }
 
   async interpolate(query: InterpolatedQuery): Promise<InterpolatedResult> {

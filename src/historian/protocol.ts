@@ -79,6 +79,23 @@ export interface CorrectionFilter {
   limit: number;
 }
 
+/** Buckets of several numeric tags on one bucket-aligned grid, in one query. */
+export interface AlignedBucketsQuery {
+  tagIds: number[];
+  from: number;
+  to: number;
+  bucketMs: number;
+  agg: Aggregate;
+}
+
+/** Rows of (tag id, bucket start, value), ordered by tag and bucket. */
+export interface AlignedBucketsResult {
+  resolution: 'raw' | '1m' | '1h';
+  tags: number[];
+  ts: number[];
+  values: Array<number | null>;
+}
+
 export interface TableCounts {
   corrections: number;
   rawRows: number;
@@ -93,6 +110,7 @@ export type Request =
   | { type: 'flush' }
   | { type: 'query'; query: WorkerQuery }
   | { type: 'neighbours'; query: NeighbourQuery }
+  | { type: 'aligned'; query: AlignedBucketsQuery }
   | { type: 'corrections'; filter: CorrectionFilter }
   | { type: 'retention'; policy: RetentionPolicy; now: number; tagIds?: number[] }
   | { type: 'counts' }

@@ -3,7 +3,8 @@
 // buckets that samples still in `landing` touch are computed from samples on the fly.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CorrectionFilter, StoredCorrection, WorkerQuery, WorkerQueryResult } from './protocol.js';
+import type { AlignedBucketsQuery, AlignedBucketsResult, CorrectionFilter, StoredCorrection, WorkerQuery, WorkerQueryResult } from './protocol.js';
+import type { Aggregate, Resolution } from './types.js';
 import { correctionsSelect, storedCorrection } from './correction-sql.js';
 import { lastGridPoint, neighbourRow, type NeighbourQuery, type NeighbourRow } from './interpolation.js';
 import { aggExpression } from './aggregate-sql.js';
@@ -16,8 +17,11 @@ export function runQuery(conn: DuckDBConnection, query: WorkerQuery): Promise<Wo
 }
 
 /**
- * For each point of the grid, the last sample at or before it and the first after it (ASOF joins),
- * over the samples between the one before the first point and the one after the last.
+ * For each point t_k = from + k * step of the grid, the last sample at or before it and the first
+ * after it, in one scan of the samples between the one before the first point and the one after the
+ * last: sample ts falls in cell k when t_(k-1) < ts <= t_k; each cell keeps its first and last
+ * sample; a point's "before" is the last sample of its cell or an earlier one, its "after" the first
+ * sample of a later cell. (An ASOF join sorted all samples: 10x slower for a 30-day trend.)
  */
 export function runNeighbours(conn: DuckDBConnection, q: NeighbourQuery): Promise<NeighbourRow[]> {
   return inTransaction(conn, async () => {
@@ -27,10 +31,20 @@ export function runNeighbours(conn: DuckDBConnection, q: NeighbourQuery): Promis
     const both = (sql: string) => (hasLanding ? `${sql} UNION ALL ${sql.replace(' FROM raw ', ' FROM stage.landing ')}` : sql);
     const lo = await scalar(conn, `SELECT max(ts) FROM (${both(`SELECT max(ts) AS ts FROM raw WHERE tag = ${tag} AND ts <= ${q.from}`)})`);
     const hi = await scalar(conn, `SELECT min(ts) FROM (${both(`SELECT min(ts) AS ts FROM raw WHERE tag = ${tag} AND ts > ${last}`)})`);
-    const reader = await conn.runAndReadAll(`WITH s AS (SELECT ts, q, num, str FROM ${samples(tag, lo ?? q.from, (hi ?? last) + 1, hasLanding)}),
-      g AS (SELECT range AS t FROM range(${q.from}, ${last + 1}, ${q.stepMs}))
-      SELECT g.t, p.ts, p.q, p.num, p.str, n.ts, n.q, n.num, n.str
-      FROM g ASOF LEFT JOIN s p ON g.t >= p.ts ASOF LEFT JOIN s n ON g.t < n.ts ORDER BY g.t`);
+    const row = `{'ts': ts, 'q': q, 'num': num, 'str': str}`;
+    const reader = await conn.runAndReadAll(`WITH cells AS (
+        SELECT greatest(0, (ts - ${q.from} + ${q.stepMs - 1}) // ${q.stepMs}) AS k, arg_min(${row}, ts) AS fst, arg_max(${row}, ts) AS lst
+        FROM ${samples(tag, lo ?? q.from, (hi ?? last) + 1, hasLanding)} GROUP BY k
+      ), joined AS (
+        SELECT coalesce(g.k, c.k) AS k, g.k IS NOT NULL AS point, c.fst, c.lst
+        FROM (SELECT range AS k FROM range(0, ${(last - q.from) / q.stepMs + 1})) g FULL JOIN cells c ON g.k = c.k
+      ), spread AS (
+        SELECT k, point,
+          last_value(lst IGNORE NULLS) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS b,
+          first_value(fst IGNORE NULLS) OVER (ORDER BY k ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS a
+        FROM joined
+      )
+      SELECT ${q.from} + k * ${q.stepMs}, b.ts, b.q, b.num, b.str, a.ts, a.q, a.num, a.str FROM spread WHERE point ORDER BY k`);
     return reader.getRows().map(neighbourRow);
   });
 }
@@ -69,6 +83,40 @@ async function answer(conn: DuckDBConnection, q: WorkerQuery): Promise<WorkerQue
   const to = Math.ceil(q.to / bucketMs) * bucketMs;
   if (q.kind === 'text') return textBuckets(conn, q, from, to, bucketMs, hasLanding);
 
+  const { resolution, rows } = await numericBuckets(conn, [tag], from, to, bucketMs, q.agg, landingMin);
+  return {
+    resolution,
+    bucketMs,
+    ts: rows.map((r) => Number(r[1])),
+    values: rows.map((r) => (r[2] === null ? null : Number(r[2]))),
+    quality: null,
+  };
+}
+
+/**
+ * Buckets of several numeric tags on one grid in one statement (the window in combineSql already
+ * works per tag): one query instead of one per tag. `from`/`to` are bucket-aligned.
+ */
+export function runAlignedBuckets(conn: DuckDBConnection, q: AlignedBucketsQuery): Promise<AlignedBucketsResult> {
+  return inTransaction(conn, async () => {
+    const { resolution, rows } = await numericBuckets(conn, q.tagIds, q.from, q.to, q.bucketMs, q.agg);
+    return { resolution, tags: rows.map((r) => Number(r[0])), ts: rows.map((r) => Number(r[1])), values: rows.map((r) => (r[2] === null ? null : Number(r[2]))) };
+  });
+}
+
+/** Rows of (tag, bucket, value): compacted parts from the fitting rollup, the landing part from samples. */
+async function numericBuckets(
+  conn: DuckDBConnection,
+  tags: readonly number[],
+  from: number,
+  to: number,
+  bucketMs: number,
+  agg: Aggregate,
+  knownLandingMin?: number | null,
+): Promise<{ resolution: Resolution; rows: unknown[][] }> {
+  const ofTags = tagsIn(tags);
+  const landingMin = knownLandingMin !== undefined ? knownLandingMin : await scalar(conn, `SELECT min(ts) FROM stage.landing WHERE ${ofTags}`);
+  const hasLanding = landingMin !== null;
   const level = rollupLevel(bucketMs);
   let rollupEnd = from;
   const sources: string[] = [];
@@ -76,22 +124,20 @@ async function answer(conn: DuckDBConnection, q: WorkerQuery): Promise<WorkerQue
     rollupEnd = hasLanding ? Math.max(from, Math.min(to, Math.floor(landingMin / level) * level)) : to;
     if (rollupEnd > from) {
       const table = level === HOUR_MS ? 'rollup_1h' : 'rollup_1m';
-      sources.push(rollupRows(table, level, `tag = ${tag} AND bucket >= ${from} AND bucket < ${rollupEnd}`));
+      sources.push(rollupRows(table, level, `${ofTags} AND bucket >= ${from} AND bucket < ${rollupEnd}`));
     }
   }
-  if (rollupEnd < to) sources.push(sampleRows(`(SELECT * FROM ${samples(tag, rollupEnd, to, hasLanding)} WHERE str IS NULL)`));
-  sources.push(carryRows(carryBefore(tag, from, hasLanding)));
+  if (rollupEnd < to) sources.push(sampleRows(`(SELECT * FROM ${samples(tags, rollupEnd, to, hasLanding)} WHERE str IS NULL)`));
+  for (const tag of tags) sources.push(carryRows(carryBefore(tag, from, hasLanding)));
   const reader = await conn.runAndReadAll(
-    `SELECT bucket, ${aggExpression(q.agg)} AS value FROM (${combineSql(sources.join(' UNION ALL '), bucketMs)}) ORDER BY bucket`,
+    `SELECT tag, bucket, ${aggExpression(agg)} AS value FROM (${combineSql(sources.join(' UNION ALL '), bucketMs)}) ORDER BY tag, bucket`,
   );
-  const rows = reader.getRows();
-  return {
-    resolution: rollupEnd > from ? (level === HOUR_MS ? '1h' : '1m') : 'raw',
-    bucketMs,
-    ts: rows.map((r) => Number(r[0])),
-    values: rows.map((r) => (r[1] === null ? null : Number(r[1]))),
-    quality: null,
-  };
+  return { resolution: rollupEnd > from ? (level === HOUR_MS ? '1h' : '1m') : 'raw', rows: reader.getRows() };
+}
+
+function tagsIn(tags: number | readonly number[]): string {
+  const list = typeof tags === 'number' ? [tags] : tags;
+  return list.length === 1 ? `tag = ${list[0]}` : `tag IN (${list.join(', ')})`;
 }
 
 async function rawAnswer(conn: DuckDBConnection, q: WorkerQuery, hasLanding: boolean): Promise<WorkerQueryResult> {
@@ -128,11 +174,12 @@ async function textBuckets(
   };
 }
 
-/** Samples of one tag in [from, to), deduplicated across `raw` and `landing` (landing wins, last write wins). */
-function samples(tag: number, from: number, to: number, hasLanding: boolean): string {
-  const inRange = `tag = ${tag} AND ts >= ${from} AND ts < ${to}`;
+/** Samples of some tags in [from, to), deduplicated across `raw` and `landing` (landing wins, last write wins). */
+function samples(tags: number | readonly number[], from: number, to: number, hasLanding: boolean): string {
+  const inRange = `${tagsIn(tags)} AND ts >= ${from} AND ts < ${to}`;
   if (!hasLanding) return `(SELECT tag, ts, q, num, str FROM raw WHERE ${inRange})`;
-  return `(SELECT tag, ts, q, num, str FROM raw WHERE ${inRange} AND ts NOT IN (SELECT ts FROM stage.landing WHERE ${inRange})
+  return `(SELECT r.tag, r.ts, r.q, r.num, r.str FROM (SELECT * FROM raw WHERE ${inRange}) r
+      ANTI JOIN (SELECT tag, ts FROM stage.landing WHERE ${inRange}) l ON r.tag = l.tag AND r.ts = l.ts
     UNION ALL
     SELECT tag, ts, v.q AS q, v.num AS num, v.str AS str FROM (
       SELECT tag, ts, arg_max({'q': q, 'num': num, 'str': str}, seq) AS v FROM stage.landing WHERE ${inRange} GROUP BY tag, ts))`;

@@ -1,4 +1,5 @@
 import type { Quality, Sample, SampleValue, TagDefinition } from '../model/index.js';
+import type { AlignedQuery, AlignedResult } from './aligned.js';
 
 /**
  * Aggregates a bucketed history query can ask for. `twa` is the time-weighted average; `stddev` the
@@ -200,6 +201,8 @@ export interface Historian {
   /** Resolves once everything written so far is durable and rollups are up to date. */
   flush(): Promise<void>;
   query(query: HistoryQuery): Promise<HistoryResult>;
+  /** Several tags on one bucket grid (see `aligned.ts`). */
+  queryAligned(query: AlignedQuery): Promise<AlignedResult>;
   /** Values at fixed intervals, interpolated from the samples around each point. */
   interpolate(query: InterpolatedQuery): Promise<InterpolatedResult>;
   /** The value at one time, with the samples it came from. */

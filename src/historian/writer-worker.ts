@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { ChunkWriter } from './chunk-writer.js';
 import { compact } from './compaction.js';
-import { runCorrections, runNeighbours, runQuery } from './query-runner.js';
+import { runAlignedBuckets, runCorrections, runNeighbours, runQuery } from './query-runner.js';
 import { SCHEMA_SQL, STAGE_SQL, stagePath } from './schema.js';
 import type { FromWorker, Request, StoredKind, StoredLatest, StoredTag, TableCounts, ToWorker, WorkerOptions } from './protocol.js';
 
@@ -93,10 +93,12 @@ async function handle(request: Request): Promise<unknown> {
       return onQuery(() => runQuery(queryConn, request.query));
     case 'neighbours':
       return onQuery(() => runNeighbours(queryConn, request.query));
+    case 'aligned':
+      return onQuery(() => runAlignedBuckets(queryConn, request.query));
     case 'corrections':
       return onQuery(() => runCorrections(queryConn, request.filter));
     case 'retention':
-      return onMaint(() => applyRetention(request.policy, request.now));
+      return onMaint(() => applyRetention(request.policy, request.now, request.tagIds));
     case 'counts':
       return onQuery(() => counts());
     case 'close':
@@ -236,12 +238,14 @@ async function compactNow(closedMinutesOnly = false): Promise<void> {
   }
 }
 
-async function applyRetention(policy: { rawMs: number; minuteMs: number; hourMs: number }, now: number) {
+/** With `tagIds`, only those tags' rows (a retention class); without, every tag's. */
+async function applyRetention(policy: { rawMs: number; minuteMs: number; hourMs: number }, now: number, tagIds?: number[]) {
   const deleted = async (sql: string) => Number((await maintConn.run(sql)).rowsChanged);
+  const ofTags = tagIds === undefined ? '' : ` AND tag IN (${tagIds.map((id) => Math.trunc(id)).join(', ')})`;
   const rawCut = Math.floor(now - policy.rawMs);
-  const raw = (await deleted(`DELETE FROM raw WHERE ts < ${rawCut}`)) + (await deleted(`DELETE FROM stage.landing WHERE ts < ${rawCut}`));
-  const minute = await deleted(`DELETE FROM rollup_1m WHERE bucket + 60000 <= ${Math.floor(now - policy.minuteMs)}`);
-  const hour = await deleted(`DELETE FROM rollup_1h WHERE bucket + 3600000 <= ${Math.floor(now - policy.hourMs)}`);
+  const raw = (await deleted(`DELETE FROM raw WHERE ts < ${rawCut}${ofTags}`)) + (await deleted(`DELETE FROM stage.landing WHERE ts < ${rawCut}${ofTags}`));
+  const minute = await deleted(`DELETE FROM rollup_1m WHERE bucket + 60000 <= ${Math.floor(now - policy.minuteMs)}${ofTags}`);
+  const hour = await deleted(`DELETE FROM rollup_1h WHERE bucket + 3600000 <= ${Math.floor(now - policy.hourMs)}${ofTags}`);
   return { raw, minute, hour };
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { MAX_ALIGNED_TAGS, MAX_ALIGNED_VALUES, MAX_BUCKETS, MAX_CORRECTIONS_LIMIT, queryAligned } from '../../historian/index.js';
+import { MAX_ALIGNED_TAGS, MAX_ALIGNED_VALUES, MAX_BUCKETS, MAX_CORRECTIONS_LIMIT } from '../../historian/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { aggregateParam, bucketParam, rangeParams, timeParam } from '../params.js';
@@ -91,7 +91,7 @@ export async function historyQueryRoutes(app: FastifyInstance, deps: ApiDeps): P
       }
       const agg = q.agg === undefined ? undefined : aggregateParam(q.agg);
       const maxPoints = q.maxPoints === undefined ? undefined : Number(q.maxPoints);
-      return historianCall(() => queryAligned(deps.historian, { tags: q.tag, from, to, bucketMs, agg, maxPoints }));
+      return historianCall(() => deps.historian.queryAligned({ tags: q.tag, from, to, bucketMs, agg, maxPoints }));
     },
   );
 

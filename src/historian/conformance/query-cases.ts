@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Quality, Sample } from '../../model/index.js';
-import { MAX_ALIGNED_TAGS, queryAligned } from '../aligned.js';
+import { MAX_ALIGNED_TAGS, queryAlignedByTag } from '../aligned.js';
 import type { Historian, InterpolatedPoint, InterpolationMethod } from '../types.js';
 import { assertClose, random, reference, referenceInterpolation, sampleStddev, type RefSample } from './reference.js';
 
@@ -208,7 +208,7 @@ export function queryCases(open: () => Promise<{ h: Historian }>, { T0, TEMP, RU
     const query = { tags: [TEMP, OTHER, RUNNING], from: T0, to: T0 + 3 * M, bucketMs: M, agg: 'last' as const };
     for (const stage of ['before flush', 'after flush']) {
       if (stage === 'after flush') await h.flush();
-      const result = await queryAligned(h, query);
+      const result = await h.queryAligned(query);
       assert.deepEqual(result.buckets, [T0, T0 + M, T0 + 2 * M]);
       assert.equal(result.bucketMs, M);
       assert.deepEqual(result.series.map((x) => [x.tag, x.agg, x.values]), [
@@ -218,13 +218,50 @@ export function queryCases(open: () => Promise<{ h: Historian }>, { T0, TEMP, RU
       ], stage);
     }
     // Without a width: the nice width that fits maxPoints, the same for every tag.
-    const auto = await queryAligned(h, { tags: [TEMP, OTHER], from: T0, to: T0 + 3 * M, maxPoints: 3, agg: 'max' });
+    const auto = await h.queryAligned({ tags: [TEMP, OTHER], from: T0, to: T0 + 3 * M, maxPoints: 3, agg: 'max' });
     assert.equal(auto.bucketMs, M);
     assert.deepEqual(auto.series.map((x) => x.values), [[40, 50, null], [null, null, 7]]);
     // The default aggregate is per tag: avg for numbers, last for text.
     await h.write([s(STATE, T0 + 5 * S, 'run')]);
-    const mixed = await queryAligned(h, { tags: [TEMP, STATE], from: T0, to: T0 + M, bucketMs: M });
+    const mixed = await h.queryAligned({ tags: [TEMP, STATE], from: T0, to: T0 + M, bucketMs: M });
     assert.deepEqual(mixed.series.map((x) => [x.agg, x.values]), [['avg', [(10 + 20 + 40) / 3]], ['last', ['run']]]);
+  });
+
+  it('answers aligned tags exactly as one query per tag does, with samples still unflushed and late', async () => {
+    const { h } = await open();
+    const next = random(11);
+    const batch: Sample[] = [];
+    for (let i = 0; i < 900; i++) {
+      const ts = T0 - 10 * M + Math.floor(next() * 3 * 3_600) * S;
+      const quality: Quality = next() > 0.1 ? 'good' : 'bad';
+      batch.push(s(TEMP, ts, Math.round(next() * 10_000) / 100, quality));
+      if (next() > 0.5) batch.push(s(OTHER, ts + 300, Math.round(next() * 100)));
+      if (next() > 0.8) batch.push(s(RUNNING, ts + 700, next() > 0.5));
+    }
+    await h.write(batch.slice(0, 600));
+    await h.flush();
+    await h.write(batch.slice(600).reverse()); // in landing (DuckDB) or merged late (PostgreSQL)
+    const tags = [TEMP, OTHER, RUNNING];
+    for (const stage of ['unflushed', 'flushed']) {
+      if (stage === 'flushed') await h.flush();
+      for (const bucketMs of [30 * S, M, 15 * M, H]) {
+        for (const agg of ['twa', 'avg', 'stddev', 'count', 'max', 'last'] as const) {
+          const query = { tags, from: T0 + 7 * M, to: T0 + 2 * H + 3 * M, bucketMs, agg };
+          const label = `${stage} ${agg}/${bucketMs}`;
+          const aligned = await h.queryAligned(query);
+          const byTag = await queryAlignedByTag(h, query);
+          assert.deepEqual(aligned.buckets, byTag.buckets, label);
+          aligned.series.forEach((x, i) => {
+            assert.equal(x.resolution, byTag.series[i].resolution, `${label} ${x.tag}: resolution`);
+            x.values.forEach((v, j) => {
+              const expected = byTag.series[i].values[j];
+              if (typeof expected === 'number') assertClose(v, expected, `${label} ${x.tag} bucket ${j}`);
+              else assert.equal(v, expected, `${label} ${x.tag} bucket ${j}`);
+            });
+          });
+        }
+      }
+    }
   });
 
   it('records a write that replaces a stored value by a different one as a correction, old and new', async () => {
@@ -269,11 +306,11 @@ export function queryCases(open: () => Promise<{ h: Historian }>, { T0, TEMP, RU
     await assert.rejects(h.valueAt({ tag: 'acme/nowhere', ts: T0 }), /unknown tag 'acme\/nowhere'/);
     await assert.rejects(h.query({ tag: STATE, from: T0, to: T0 + M, bucketMs: M, agg: 'stddev' }), /'stddev' needs numbers but '.*state-text' holds text/);
     const tags = Array.from({ length: MAX_ALIGNED_TAGS + 1 }, (_, i) => `${TEMP}-${i}`);
-    await assert.rejects(queryAligned(h, { tags, from: T0, to: T0 + M }), /51 tags exceed the limit of 50/);
-    await assert.rejects(queryAligned(h, { tags: [TEMP, 'acme/nowhere'], from: T0, to: T0 + M, bucketMs: M }), /unknown tag 'acme\/nowhere'/);
-    await assert.rejects(queryAligned(h, { tags: [TEMP, TEMP], from: T0, to: T0 + M }), /given twice/);
-    await assert.rejects(queryAligned(h, { tags: [TEMP], from: T0 + M, to: T0 }), /reversed/);
-    await assert.rejects(queryAligned(h, { tags: [TEMP], from: T0, to: T0 + 30 * D, bucketMs: S }), /exceed the limit of 10000/);
-    await assert.rejects(queryAligned(h, { tags: tags.slice(0, 30), from: T0, to: T0 + 10_000 * M, bucketMs: M }), /30 tags x 10000 buckets exceed the limit of 200000 values/);
+    await assert.rejects(h.queryAligned({ tags, from: T0, to: T0 + M }), /51 tags exceed the limit of 50/);
+    await assert.rejects(h.queryAligned({ tags: [TEMP, 'acme/nowhere'], from: T0, to: T0 + M, bucketMs: M }), /unknown tag 'acme\/nowhere'/);
+    await assert.rejects(h.queryAligned({ tags: [TEMP, TEMP], from: T0, to: T0 + M }), /given twice/);
+    await assert.rejects(h.queryAligned({ tags: [TEMP], from: T0 + M, to: T0 }), /reversed/);
+    await assert.rejects(h.queryAligned({ tags: [TEMP], from: T0, to: T0 + 30 * D, bucketMs: S }), /exceed the limit of 10000/);
+    await assert.rejects(h.queryAligned({ tags: tags.slice(0, 30), from: T0, to: T0 + 10_000 * M, bucketMs: M }), /30 tags x 10000 buckets exceed the limit of 200000 values/);
   });
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { topicMatches, type Quality, type Sample, type TagDefinition } from '../../model/index.js';
 import type { HistorianLogger } from '../duckdb-historian.js';
+import { queryAlignedByTag, type AlignedQuery, type AlignedResult } from '../aligned.js';
 import { boundaryPoint, storedValue, toResult } from '../answers.js';
 import { checkCorrections, toCorrection } from '../corrections.js';
 import { interpolatedResult, valueAtResult } from '../interpolation.js';
@@ -243,6 +244,12 @@ export class PostgresHistorian implements Historian {
       result.before = boundaryPoint(info.kind, row.before);
     }
     return result;
+  }
+
+  /** One query per tag, concurrently on the pool's connections. */
+  queryAligned(query: AlignedQuery): Promise<AlignedResult> {
+    this.ready();
+    return queryAlignedByTag(this, query);
   }
 
   async interpolate(query: InterpolatedQuery): Promise<InterpolatedResult> {
