@@ -7,6 +7,7 @@ import { Header } from './components/header.js';
 import { AssetPage } from './pages/asset-page.js';
 import { OeePage } from './pages/oee-page.js';
 import { OverviewPage } from './pages/overview-page.js';
+import { OpcUaPage } from './pages/opcua-page.js';
 import { SpcPage } from './pages/spc-page.js';
 import { SystemPage } from './pages/system-page.js';
 import { currentState, findTimeZone, findTrail, tagsByAsset as groupTags } from './plant.js';
@@ -39,6 +40,8 @@ export function App() {
           <OeePage root={root} line={route.path} />
         ) : route.page === 'spc' ? (
           <SpcPage root={root} tag={route.path} />
+        ) : route.page === 'opcua' ? (
+          <OpcUaPage id={route.id} root={root} />
         ) : (
           <PlantPages root={root} route={route} />
         )}
@@ -48,7 +51,7 @@ export function App() {
 }
 
 /** Overview and asset pages: the tree on the left, live values for the whole plant. */
-function PlantPages({ root, route }: { root: PlantNode; route: Exclude<Route, { page: 'system' | 'oee' | 'spc' }> }) {
+function PlantPages({ root, route }: { root: PlantNode; route: Exclude<Route, { page: 'system' | 'oee' | 'spc' | 'opcua' }> }) {
   const pattern = `${root.path}/#`;
   const tags = usePoll((signal) => api.tags(pattern, signal), [pattern], 30_000);
   const byAsset = useMemo(() => groupTags(tags.data ?? []), [tags.data]);

@@ -8,6 +8,7 @@ export type Route =
   | { page: 'system' }
   | { page: 'oee'; path?: string }
   | { page: 'spc'; path?: string }
+  | { page: 'opcua'; id: string }
   | { page: 'missing'; hash: string };
 
 /** `prefix/<path>` or `prefix` alone: the decoded path, '' for none, null when the prefix differs. */
@@ -28,6 +29,8 @@ export function parseRoute(hash: string): Route {
     const range = params.has('from') && params.has('to') && Number.isFinite(from) && Number.isFinite(to) && from < to ? { from, to } : {};
     return { page: 'asset', path: decodeURIComponent(rest.slice(6)), ...range };
   }
+  const opcua = pathAfter(rest, 'connectors/opcua');
+  if (opcua) return { page: 'opcua', id: opcua };
   for (const page of ['oee', 'spc'] as const) {
     const path = pathAfter(rest, page);
     if (path !== null) return path === '' ? { page } : { page, path };
@@ -49,6 +52,11 @@ export function oeeHref(line?: string): string {
 
 export function spcHref(tag?: string): string {
   return tag ? `#/spc/${encodePath(tag)}` : '#/spc';
+}
+
+/** The OPC UA connector page: browse, map, trust certificates. */
+export function opcuaHref(id: string): string {
+  return `#/connectors/opcua/${encodeURIComponent(id)}`;
 }
 
 export function useRoute(): Route {

@@ -3,6 +3,7 @@ import { AttributeIds, BrowseDirection, DataType, NodeClass, resolveNodeId, type
 import { stringify } from 'yaml';
 import type { OpcUaMappingInput } from './config.js';
 import { compactMapping } from './config-file.js';
+import { tagSegment, tagTypeOf } from './naming.js';
 
 /** One child of a node, as `browseChildren` returns it. */
 export interface BrowsedNode {
@@ -59,18 +60,6 @@ export async function browseChildren(session: ClientSession, nodeId = 'ObjectsFo
   return nodes;
 }
 
-const NUMERIC = new Set(['Double', 'Float', 'Int16', 'UInt16', 'Int32', 'UInt32', 'Int64', 'UInt64', 'Byte', 'SByte', 'Duration', 'DateTime']);
-
-/** A tag path segment from a browse name: `2:Oil Temperature` -> `oil_temperature`. */
-export function tagSegment(browseName: string): string {
-  const name = browseName.replace(/^\d+:/, '');
-  const cleaned = name
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '_')
-    .replace(/^[-_]+|[-_]+$/g, '');
-  return cleaned.length > 0 ? cleaned : 'value';
-}
-
 /**
  * Mappings for browsed variables under an asset path: each variable becomes `<assetPath>/<name>`,
  * with the tag type taken from its data type.
@@ -81,7 +70,7 @@ export function mappingsFor(nodes: readonly BrowsedNode[], assetPath: string): O
     .map((n) => ({
       nodeId: n.nodeId,
       tag: `${assetPath}/${tagSegment(n.browseName)}`,
-      type: n.dataType === 'Boolean' ? ('boolean' as const) : n.dataType !== undefined && NUMERIC.has(n.dataType) ? ('number' as const) : ('string' as const),
+      type: tagTypeOf(n.dataType),
     }));
 }
 

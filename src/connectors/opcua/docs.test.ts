@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { StatusCodes } from 'node-opcua';
 import { parse } from 'yaml';
-import { renderMappingYaml, tagSegment } from './browse.js';
+import { renderMappingYaml } from './browse.js';
+import { tagSegment } from './naming.js';
 import { opcuaConnectorSchema } from './config.js';
 import { qualityOf } from './quality.js';
 

@@ -15,7 +15,8 @@ export {
 /** Loom's application certificate and trust list (`<dataDir>/pki/opcua`). */
 export { OpcUaPki, normaliseThumbprint, type CertificateInfo } from './pki.js';
 /** Address-space browsing and mapping config rendering. */
-export { browseChildren, mappingsFor, renderMappingYaml, tagSegment, type BrowsedNode } from './browse.js';
+export { browseChildren, mappingsFor, renderMappingYaml, type BrowsedNode } from './browse.js';
+export { tagSegment, tagTypeOf, suggestTagPath } from './naming.js';
 /** Saving browsed mappings into the config file (comments kept, atomic). */
 export { saveOpcUaMappings, compactMapping, MappingSaveError } from './config-file.js';
 /** The engineering surface the API uses (browse, certificates, run-time mappings), and how to find it. */

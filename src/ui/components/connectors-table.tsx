@@ -1,6 +1,7 @@
 // Connector health: state, counters and the last error of each connector.
 import type { ConnectorHealth } from '../api-types.js';
 import { formatCount, tagLabel } from '../format.js';
+import { opcuaHref } from '../router.js';
 
 const TONE: Record<ConnectorHealth['state'], string> = {
   connected: 'ok',
@@ -30,7 +31,16 @@ export function ConnectorsTable({ connectors }: { connectors: ConnectorHealth[] 
         <tbody>
           {connectors.map((c) => (
             <tr key={c.id} data-connector={c.id}>
-              <td class="strong">{c.id}</td>
+              <td class="strong">
+                {c.id}
+                {c.kind === 'opcua' && (
+                  <div>
+                    <a class="small" href={opcuaHref(c.id)}>
+                      Browse, map, certificates
+                    </a>
+                  </div>
+                )}
+              </td>
               <td>{c.kind}</td>
               <td>
                 <span class={`pill tone-${TONE[c.state] ?? 'neutral'}`}>{c.state}</span>
