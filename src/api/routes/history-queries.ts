@@ -150,8 +150,9 @@ export async function historyQueryRoutes(app: FastifyInstance, deps: ApiDeps): P
       if (limit !== undefined && (limit < 1 || limit > MAX_CORRECTIONS_LIMIT)) {
         throw new ApiError('LOOM_BAD_REQUEST', `parameter 'limit': ${limit} is not between 1 and ${MAX_CORRECTIONS_LIMIT}`);
       }
+      // Not stats().corrections for a total: on PostgreSQL, stats counts every raw row.
       const corrections = await historianCall(() => deps.historian.corrections({ tag: q.tag, from, to, limit }));
-      return { total: (await deps.historian.stats()).corrections, corrections };
+      return { count: corrections.length, corrections };
     },
   );
 }
