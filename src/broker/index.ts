@@ -6,3 +6,5 @@ export { EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker.js
 export { mqttConfigSchema, mqttBrokerSchema, type MqttConfig, type MqttConfigInput } from './config.js';
 /** Connection settings every MQTT client of Loom uses, from the config and the running broker. */
 export { brokerConnection, type BrokerConnection } from './connection.js';
+/** The `log` option for Loom's MQTT clients: mqtt.js's per-packet debug calls only when DEBUG is set. */
+export { mqttClientLog } from './client-log.js';

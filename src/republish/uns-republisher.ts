@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as mqttConnect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Bus, Subscription } from '../bus/index.js';
 import type { Sample } from '../model/index.js';
+import { mqttClientLog } from '../broker/client-log.js';
 import { encodePublishBatch, TopicCache } from './publish-packets.js';
 import { republishSchema, type RepublishConfig, type RepublishConfigInput } from './config.js';
 
@@ -86,6 +87,7 @@ export class UnsRepublisher {
       connectTimeout: 5_000,
       // While disconnected, the bus queue (bounded, counted) holds samples, not the client's memory.
       queueQoSZero: false,
+      log: mqttClientLog(),
     });
     this.client = client;
     client.on('connect', () => {

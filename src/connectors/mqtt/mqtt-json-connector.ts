@@ -5,6 +5,7 @@ import type { Connector, ConnectorContext, ConnectorHealth, ConnectorState, RawS
 import { mqttJsonConnectorSchema, type MqttJsonConnectorConfig, type MqttJsonConnectorConfigInput } from './config.js';
 import type { MqttDeadLetterCallback } from './dead-letters.js';
 import { JsonMapper } from './json-mapper.js';
+import { mqttClientLog } from '../../broker/client-log.js';
 
 /** Makes the MQTT client; tests inject a fake or tune timeouts. */
 export type MqttClientFactory = (url: string, options: IClientOptions) => MqttClient;
@@ -88,6 +89,7 @@ export class MqttJsonConnector implements Connector {
       clean: true,
       // We subscribe on every connect ourselves, so a broker that lost its state gets the subscriptions back.
       resubscribe: false,
+      log: mqttClientLog(),
     });
     this.client = client;
     const subscriptions = this.mapper.subscriptions(this.config.qos, this.config.unmapped.topics);

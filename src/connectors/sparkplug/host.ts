@@ -7,6 +7,7 @@ import type { Connector, ConnectorContext, ConnectorHealth, ConnectorState } fro
 import { encodePayload, type MetricValue, type SparkplugMetric, type TemplateValue } from './codec.js';
 import { sparkplugConfigSchema, type SparkplugConfig, type SparkplugConfigInput } from './config.js';
 import { DataTypes, dataTypeName } from './datatypes.js';
+import { mqttClientLog } from '../../broker/client-log.js';
 import { HostEngine } from './host-engine.js';
 import type { MetricInfo } from './host-session.js';
 import { AssetMapper } from './naming.js';
@@ -118,6 +119,7 @@ export class SparkplugHost implements Connector {
       clean: true,
       resubscribe: false,
       protocolVersion: 4,
+      log: mqttClientLog(),
       will: { topic: stateTopic(config.hostId), payload: Buffer.from(this.stateJson(false)), qos: 1, retain: true },
     };
     const url = config.url ?? this.init.defaultUrl ?? 'mqtt://127.0.0.1:1883';
