@@ -381,7 +381,7 @@ export class OpcUaConnector implements Connector {
       if (presented) this.presentedBy.set(presented, this.config.endpoint);
       const latest = rejected.find((c) => c.thumbprint === presented) ?? rejected.at(-1);
       return latest
-        ? `the server certificate is not trusted (thumbprint ${latest.thumbprint}, ${latest.subject}): trust it with trustCertificate('${latest.thumbprint}')`
+        ? `the server certificate is not trusted (thumbprint ${latest.thumbprint}, ${latest.subject}): trust it on the connector's dashboard page or with POST /api/v1/connectors/opcua/${this.id}/certificates/${latest.thumbprint}/trust`
         : `the server certificate is not trusted: ${message}`;
     }
     if (/BadUserAccessDenied|BadIdentityTokenRejected|BadIdentityTokenInvalid/i.test(message)) return `the server refused the user identity (${this.config.auth.type}): ${message}`;

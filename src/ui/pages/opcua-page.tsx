@@ -12,7 +12,7 @@ const TONE = { connected: 'ok', starting: 'info', degraded: 'warn', disconnected
 
 export function OpcUaPage({ id, root }: { id: string; root: PlantNode }) {
   const [version, setVersion] = useState(0);
-  const list = usePoll((signal) => opcuaApi.list(signal), [version], 3000);
+  const list = usePoll((signal) => opcuaApi.list(signal), [version], 1000);
   const info = list.data?.items.find((c) => c.id === id);
   const assets = useMemo(() => assetPaths(root), [root]);
   const [asset, setAsset] = useState(root.path);
@@ -72,7 +72,7 @@ export function OpcUaPage({ id, root }: { id: string; root: PlantNode }) {
                 <h2>Address space</h2>
                 <span class="muted">Expand objects and tick the variables to map</span>
               </header>
-              <OpcUaBrowser key={`${id}-${version > 0 && info.state === 'connected' ? 'c' : 'n'}`} connector={id} picked={picked} onToggle={toggle} />
+              <OpcUaBrowser key={`${id}-${online(info.state)}`} connector={id} picked={picked} onToggle={toggle} />
             </section>
             <section class="panel" data-panel="mapping">
               <header class="panel-head">
@@ -169,6 +169,11 @@ export function OpcUaPage({ id, root }: { id: string; root: PlantNode }) {
       )}
     </div>
   );
+}
+
+/** The tree browses again when the connector comes online (e.g. after a certificate was trusted). */
+function online(state: string): boolean {
+  return state === 'connected' || state === 'degraded';
 }
 
 function assetPaths(node: PlantNode, into = new Set<string>()): Set<string> {
