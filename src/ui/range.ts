@@ -29,3 +29,10 @@ export function isLive(range: TimeRange): boolean {
 export function rangeMs(range: TimeRange): number {
   return range.to - range.from;
 }
+
+const TREND_STEPS = [60_000, 5 * 60_000, 10 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 2 * 3_600_000, 4 * 3_600_000, 8 * 3_600_000, 86_400_000];
+
+/** A round bucket that gives the trend at most about 48 points. */
+export function trendBucket(spanMs: number): number {
+  return TREND_STEPS.find((s) => spanMs / s <= 48) ?? 86_400_000;
+}

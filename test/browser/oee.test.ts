@@ -1,4 +1,4 @@
-// The OEE page in a real browser against a real Loom with the demo plant and three hours of simulated
+// The OEE page in a real browser against a real Loom with the demo plant and eight hours of simulated
 // history: gauges in both conventions (live and over a range, matching the API), the trend, the loss
 // waterfall, the Pareto of downtime reasons, and the drill-down to a machine's state timeline.
 import { after, before, describe, test } from 'node:test';
@@ -21,7 +21,7 @@ describe('OEE page in a browser', { skip: skipReason() }, () => {
   let harness: Harness;
 
   before(async () => {
-    harness = await startHarness({ backfillMs: 3 * 3_600_000 });
+    harness = await startHarness({ backfillMs: 8 * 3_600_000 });
   });
 
   after(async () => {
@@ -69,7 +69,7 @@ describe('OEE page in a browser', { skip: skipReason() }, () => {
     assert.deepEqual(percents, expected.map((r) => Number((r * 100).toFixed(1))), 'gauges show the API figures');
     assert.ok(api.total.nakajima.availability >= api.total.iso.availability, 'minor stops lower ISO availability, not Nakajima');
 
-    // The trend: uPlot with a point per bucket of the three hours of history.
+    // The trend: uPlot with a point per bucket of the eight hours of history.
     await page.locator('.oee-trend canvas').waitFor({ timeout: 30_000 });
     await eventually('the trend has points', async () => (await numberAttr(page, '.oee-trend', 'data-points')) >= 10, 30_000);
 

@@ -11,7 +11,7 @@ import { OeeTrend } from '../components/oee/oee-trend.js';
 import { RangePicker } from '../components/range-picker.js';
 import { formatCount, formatPercent } from '../format.js';
 import { findTrail, nodesAt } from '../plant.js';
-import { rangeMs } from '../range.js';
+import { rangeMs, trendBucket } from '../range.js';
 import { oeeHref } from '../router.js';
 import { formatDateTime, formatTime } from '../time.js';
 import { usePoll } from '../use-live.js';
@@ -21,13 +21,6 @@ interface Props {
   root: PlantNode;
   /** Line path from the route; default the first line. */
   line?: string;
-}
-
-const TREND_STEPS = [60_000, 5 * 60_000, 10 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 2 * 3_600_000, 4 * 3_600_000, 8 * 3_600_000, 86_400_000];
-
-/** A round bucket that gives the trend at most about 48 points. */
-export function trendBucket(spanMs: number): number {
-  return TREND_STEPS.find((s) => spanMs / s <= 48) ?? 86_400_000;
 }
 
 export function OeePage({ root, line }: Props) {
