@@ -32,9 +32,10 @@ before(async () => {
 });
 after(async () => loom?.stop());
 
-const post = async (samples: unknown[]) =>
+const post = async (samples: unknown[]): Promise<unknown> =>
   (await fetch(`${loom.url}/api/v1/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ samples }) })).json();
-const events = async (query = '') => (await fetch(`${loom.url}/api/v1/spc/events${query}`)).json();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers checked field by field
+const events = async (query = ''): Promise<any> => (await fetch(`${loom.url}/api/v1/spc/events${query}`)).json();
 
 test('a configured monitor raises a rule-1 event for a posted outlier, listed by the API and published on the bus', async () => {
   const onBus: unknown[] = [];
@@ -73,12 +74,12 @@ test('a configured monitor raises a rule-1 event for a posted outlier, listed by
   assert.deepEqual((await events(`?since=${t0 + 12_000}`)).events, []);
   // The historian (subscribed to '#') stored the samples, not the event.
   await loom.historian.flush();
-  const history = await (await fetch(`${loom.url}/api/v1/history?tag=${encodeURIComponent(TAG)}&from=${t0}&to=${t0 + 20_000}`)).json();
+  const history = (await (await fetch(`${loom.url}/api/v1/history?tag=${encodeURIComponent(TAG)}&from=${t0}&to=${t0 + 20_000}`)).json()) as { points: unknown[] };
   assert.equal(history.points.length, 12);
 });
 
 test('a bad since is refused with LOOM_BAD_TIME', async () => {
   const response = await fetch(`${loom.url}/api/v1/spc/events?since=yesterday-ish`);
   assert.equal(response.status, 400);
-  assert.equal((await response.json()).error.code, 'LOOM_BAD_TIME');
+  assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'LOOM_BAD_TIME');
 });

@@ -9,7 +9,8 @@ import { onePlant } from '../../connectors/simulator/testing.js';
 import type { RawSample } from '../../connectors/types.js';
 import type { Sample, TagDefinition } from '../../model/index.js';
 import { computeOeeFromHistory, queryRaw } from './history.js';
-import { ShiftCellCache } from './shift-cache.js';
+import { ShiftCellCache, oeeAssetOf } from './shift-cache.js';
+import { Bus } from '../../bus/index.js';
 import type { Cell } from './types.js';
 import { DuckDbHistorian } from '../../historian/duckdb-historian.js';
 import { LiveOee } from './live-oee.js';
@@ -46,7 +47,7 @@ function simulate(kinds: string[], from: number, seconds: number, keep: (tag: Ta
   return { tags, ticks, machines: plant.sites[0].areas[0].lines[0].machines.length };
 }
 
-function benchLive(): void {
+async function benchLive(): Promise<void> {
   const minutes = arg('minutes', 20);
   const kinds = Array.from({ length: 100 }, (_, i) => KINDS[i % KINDS.length]);
   const { tags, ticks } = simulate(kinds, START, minutes * 60, () => true);
@@ -70,10 +71,37 @@ function benchLive(): void {
     if (tick.length > 0) live.tick(tick[0].ts);
   }
   const liveMs = cpuMs() - c0;
+
+  // Through the bus, as in the app: the same samples published one by one; baseline a bus with one
+  // subscriber that does nothing, then LiveOee and the shift cache's late-data watch subscribed.
+  const viaBus = async (attach: (bus: Bus<Sample>) => void, onTick: (ts: number) => void) => {
+    const bus = new Bus<Sample>();
+    attach(bus);
+    const start = cpuMs();
+    for (const tick of ticks) {
+      for (const s of tick) bus.publish(s.tag, s);
+      await bus.idle();
+      if (tick.length > 0) onTick(tick[0].ts);
+    }
+    return cpuMs() - start;
+  };
+  const busBaseMs = await viaBus((bus) => bus.subscribe('#', () => undefined, { name: 'live:noop', maxBatch: 5000 }), () => undefined);
+  const busLive = new LiveOee({ tags: () => tags, planFor: () => plan, start: START });
+  const cache = new ShiftCellCache();
+  const busLiveMs = await viaBus(
+    (bus) => {
+      busLive.attach(bus);
+      cache.attach(bus, oeeAssetOf((tag) => byPath.get(tag)));
+    },
+    (ts) => busLive.tick(ts),
+  );
   const simSeconds = minutes * 60;
+  const share = (ms: number) => ((ms / simSeconds / 1000) * 100).toFixed(3);
   const report = live.report('test/site/area/line')!;
-  console.log(`baseline   route ${samples} samples of 100 machines (${simSeconds} s at 1 Hz) to their asset: ${baseMs.toFixed(0)} ms CPU, ${((baseMs / simSeconds / 1000) * 100).toFixed(3)} % of one core`);
-  console.log(`live       LiveOee, same samples + a tick per second: ${liveMs.toFixed(0)} ms CPU, ${((liveMs / simSeconds / 1000) * 100).toFixed(3)} % of one core (${(samples / (liveMs / 1000) / 1e6).toFixed(2)}M samples/s); line OEE ${report.iso.oee?.toFixed(3)}`);
+  console.log(`baseline   route ${samples} samples of 100 machines (${simSeconds} s at 1 Hz) to their asset: ${baseMs.toFixed(0)} ms CPU, ${share(baseMs)} % of one core`);
+  console.log(`live       LiveOee, same samples + a tick per second: ${liveMs.toFixed(0)} ms CPU, ${share(liveMs)} % of one core (${(samples / (liveMs / 1000) / 1e6).toFixed(2)}M samples/s); line OEE ${report.iso.oee?.toFixed(3)}`);
+  console.log(`baseline   same samples through the bus to one subscriber that does nothing: ${busBaseMs.toFixed(0)} ms CPU, ${share(busBaseMs)} % of one core`);
+  console.log(`live+bus   through the bus to LiveOee and the shift cache's late-data watch: ${busLiveMs.toFixed(0)} ms CPU, ${share(busLiveMs)} % of one core (${(busLiveMs / busBaseMs).toFixed(2)} x the bus baseline); line OEE ${busLive.report('test/site/area/line')!.iso.oee?.toFixed(3)}`);
 }
 
 async function benchReport(): Promise<void> {
@@ -142,5 +170,5 @@ async function benchReport(): Promise<void> {
   console.log(`late data  after a late sample 1 day before the end (its machine's last day recomputed): ${lateMs.toFixed(0)} ms`);
 }
 
-benchLive();
+await benchLive();
 await benchReport();

@@ -12,6 +12,7 @@ import type { TagDefinition } from '../../model/index.js';
 import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
 import { LiveOee } from './live-oee.js';
 import { shiftPlan } from './plan-calendar.js';
+import { ShiftCellCache } from './shift-cache.js';
 
 const LINE = 'test/site/area/line';
 const M1 = `${LINE}/m-1`;
@@ -172,4 +173,29 @@ test('a month-long range reads energy per minute in windows the historian accept
   // Readings hourly, +1 kWh each, from 2026-11-06 00:00 to the last at 2026-12-06 23:00 (after `to`): 30 days x 24 h.
   assert.ok(Math.abs(perUnit.value - (30 * 24) / (1810 - 1000 + 60 - 50)) < 1e-9, `${perUnit.value}`);
   await app.close();
+});
+
+test('with a cache, a repeated request reads no history for closed shifts and answers the same', async () => {
+  const samples = streams().flatMap((s) => s.samples);
+  const historian = new FakeHistorian(samples);
+  const cache = new ShiftCellCache({ now: () => Date.parse('2026-11-27T12:00:00Z') });
+  const app = await server({ historian, cache });
+  const url = `/api/v1/oee?asset=${LINE}&from=2026-11-26T06:00:00Z&to=2026-11-27T06:00:00Z&by=shift`;
+  const first = (await app.inject({ url })).json();
+  const asked = historian.queries.length;
+  assert.equal(cache.shifts, 6, '3 shifts of 2 machines');
+  const second = (await app.inject({ url })).json();
+  assert.equal(historian.queries.length, asked, 'no query the second time');
+  assert.deepEqual(second, first);
+  const uncached = (await (await server({ historian: new FakeHistorian(samples) })).inject({ url })).json();
+  assert.deepEqual(second, uncached);
+});
+
+test("a machine's idealCycleTimes in the plant config set its PRI (over the ideal_cycle_time tag)", async () => {
+  const plant = onePlant('UTC', ['press', 'press']);
+  plant.sites[0].areas[0].lines[0].machines[0].idealCycleTimes = { p60: 30 };
+  const app = await server({ plant });
+  const body = (await app.inject({ url: `/api/v1/oee?asset=${M1}&${range}` })).json();
+  assert.equal(body.total.quantities.PRI, 30);
+  assert.equal(body.total.quantities.idealMs, 370 * 30_000);
 });

@@ -57,6 +57,15 @@ test('shiftWindows tiles a range into shift windows and marks cut-off ends incom
   assert.equal(shiftWindows(plan, FROM, TO).filter((w) => w.complete).length, 6);
 });
 
+test('shiftWindows remembers slots: windows asked in any order equal those of a fresh calendar', () => {
+  const memoised = shiftPlan(new ShiftCalendar('Europe/Berlin', { breakMinutes: 45 }));
+  const ranges: Array<[number, number]> = [[FROM + 5 * HOUR, FROM + 30 * HOUR], [FROM - 50 * HOUR, FROM + 90 * HOUR], [FROM + 7 * HOUR + 123, FROM + 8 * HOUR + 1]];
+  for (const [from, to] of [...ranges, ...ranges.reverse()]) {
+    const fresh = shiftWindows(shiftPlan(new ShiftCalendar('Europe/Berlin', { breakMinutes: 45 })), from, to);
+    assert.deepEqual(shiftWindows(memoised, from, to), fresh);
+  }
+});
+
 test('a second report reads closed shifts from the cache, with no historian query, and equals the direct computation', async () => {
   const { state, compute } = source(baseSamples);
   const expected = byShift(await compute(FROM, TO));

@@ -3,7 +3,7 @@
 // sample of the asset older than the end of a cached shift drops that shift and every later one.
 import type { Bus, Subscription } from '../../bus/index.js';
 import type { Sample, TagDefinition } from '../../model/index.js';
-import type { PlanCalendar } from './plan-calendar.js';
+import type { PlanCalendar, PlanSlot } from './plan-calendar.js';
 import type { Cell } from './types.js';
 
 /** A run of time with the same production day and shift. */
@@ -16,8 +16,44 @@ export interface ShiftWindow {
   complete: boolean;
 }
 
+/**
+ * Slots of a plan already asked for, as [start, until) intervals sorted by `until`: a calendar in a
+ * time zone costs dozens of Intl calls per new shift, and every request walks the same shifts again.
+ */
+class SlotMemo {
+  private readonly untils: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly slots: PlanSlot[] = [];
+
+  constructor(private readonly plan: PlanCalendar) {}
+
+  at(ts: number): PlanSlot {
+    const u = this.untils;
+    let lo = 0;
+    let hi = u.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (u[mid] <= ts) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < u.length && this.starts[lo] <= ts) return this.slots[lo];
+    const slot = this.plan.at(ts);
+    if (lo < u.length && u[lo] === slot.until) this.starts[lo] = Math.min(this.starts[lo], ts);
+    else if (slot.until > ts) {
+      u.splice(lo, 0, slot.until);
+      this.starts.splice(lo, 0, ts);
+      this.slots.splice(lo, 0, slot);
+    }
+    return slot;
+  }
+}
+
+const memos = new WeakMap<PlanCalendar, SlotMemo>();
+
 /** The shift windows that tile [from, to); the first and last may be cut by the range. */
-export function shiftWindows(plan: PlanCalendar, from: number, to: number): ShiftWindow[] {
+export function shiftWindows(calendar: PlanCalendar, from: number, to: number): ShiftWindow[] {
+  let plan = memos.get(calendar);
+  if (!plan) memos.set(calendar, (plan = new SlotMemo(calendar)));
   const windows: ShiftWindow[] = [];
   const keyAt = (ts: number) => {
     const slot = plan.at(ts);
