@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { FactorySimulation } from '../src/connectors/simulator/index.js';
 import type { RawSample } from '../src/connectors/types.js';
@@ -71,6 +72,7 @@ try {
     const stats = await historian.stats();
     const received = stats.compression!.samplesReceived;
     let bytes: number;
+    let usage: { raw: number; rollups: number; free: number } | undefined;
     if (engine === 'postgres') {
       bytes = stats.bytes;
       await historian.close();
@@ -78,6 +80,7 @@ try {
     } else {
       await historian.close(); // checkpoints: the files hold no WAL
       bytes = fileBytes(path) + fileBytes(`${path}.stage`);
+      usage = await blockUsage(path);
     }
     const seconds = (performance.now() - started) / 1_000;
     if (index === 0) baseline = bytes / received;
@@ -86,12 +89,32 @@ try {
     line(`[${run.name}] bytes on disk`, `${bytes}`);
     line(`[${run.name}] bytes per stored row`, (bytes / stats.rawRows).toFixed(2));
     line(`[${run.name}] bytes per received sample`, (bytes / received).toFixed(2));
+    if (usage) {
+      line(`[${run.name}]   of which raw samples (per received sample)`, (usage.raw / received).toFixed(2));
+      line(`[${run.name}]   of which 1m + 1h rollups`, (usage.rollups / received).toFixed(2));
+      line(`[${run.name}]   of which free blocks and the stage file`, ((bytes - usage.raw - usage.rollups) / received).toFixed(2));
+    }
     line(`[${run.name}] ratio to the baseline (bytes per received sample)`, (bytes / received / baseline).toFixed(3));
     line(`[${run.name}] simulate + compress + store, samples/s`, `${Math.round(received / seconds)}`);
   }
 } finally {
   await admin?.end();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Bytes in the blocks each table's segments live in, and the free blocks of the main file. */
+async function blockUsage(path: string): Promise<{ raw: number; rollups: number; free: number }> {
+  const instance = await DuckDBInstance.create(path);
+  const conn = await instance.connect();
+  const one = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRows()[0][0]);
+  const blocks = (table: string) => `(SELECT count(DISTINCT block_id) FROM pragma_storage_info('${table}') WHERE block_id >= 0)`;
+  const blockSize = await one('SELECT block_size FROM pragma_database_size()');
+  const raw = (await one(`SELECT ${blocks('raw')}`)) * blockSize;
+  const rollups = (await one(`SELECT ${blocks('rollup_1m')} + ${blocks('rollup_1h')}`)) * blockSize;
+  const free = (await one('SELECT free_blocks FROM pragma_database_size()')) * blockSize;
+  conn.closeSync();
+  instance.closeSync();
+  return { raw, rollups, free };
 }
 
 function fileBytes(path: string): number {
