@@ -91,3 +91,18 @@ test('LiveOee advances its open states on a timer (each second by default) and s
   assert.equal(live.reportBy(M, 'shift')[0].key, '2026-11-26 early');
   live.stop();
 });
+
+test("LiveOee takes each asset's ideal cycle times from productPriFor, over productPri and the tag", () => {
+  const plan = shiftPlan(new ShiftCalendar('UTC'));
+  const m1 = 'acme/s/a/l/m1';
+  const m2 = 'acme/s/a/l/m2';
+  const tags = [...machineTags(m1), ...machineTags(m2)];
+  const start = Date.parse('2026-11-26T06:00:00Z');
+  const live = new LiveOee({ tags: () => tags, planFor: () => plan, start, productPri: { p: 20 }, productPriFor: (asset) => (asset === m1 ? { p: 45 } : undefined), now: () => start + HOUR });
+  for (const m of [m1, m2]) {
+    live.ingest(new Script(m).product('05:00', 'p', 60).state('05:00', 'running').counts('05:00', 0).counts('06:30', 60).sorted());
+  }
+  live.tick(start + HOUR);
+  assert.equal(live.report(m1)?.quantities.PRI, 45);
+  assert.equal(live.report(m2)?.quantities.PRI, 20);
+});

@@ -1,0 +1,85 @@
+// End to end: the app's OEE uses the site's shift calendar and the machine's ideal cycle times from the
+// config, keeps closed shifts between requests, and a late sample posted over HTTP updates the report.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../src/model/index.js';
+import { startTestLoom } from './helpers.js';
+
+const PRESS = 'acme/berlin/a/l/press-1';
+const H = 3_600_000;
+const CONFIG = `
+plant:
+  enterprise: { id: acme }
+  sites:
+    - id: berlin
+      timezone: UTC
+      shifts: { starts: ['06:00', '18:00'], names: [day, night], breaks: [{ start: '12:00', end: '12:30' }] }
+      areas:
+        - id: a
+          lines:
+            - id: l
+              machines:
+                - id: press-1
+                  idealCycleTimes: { bracket-a: 30 }
+                  tags:
+                    - { name: state, role: state, states: { '1': running, '2': idle, '6': breakdown } }
+                    - { name: good_count, role: good_count }
+                    - { name: product, type: string, role: product }
+`;
+
+let loom: Awaited<ReturnType<typeof startTestLoom>>;
+before(async () => {
+  loom = await startTestLoom({ loaded: { config: parseConfig(CONFIG), file: 'oee.yaml', baseDir: process.cwd() } });
+});
+after(async () => loom?.stop());
+
+const post = async (samples: unknown[]) => {
+  const response = await fetch(`${loom.url}/api/v1/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ samples }) });
+  assert.deepEqual(await response.json(), { accepted: samples.length, rejected: 0 });
+  await loom.bus.idle();
+  await loom.historian.flush();
+};
+interface Report {
+  shift?: string;
+  total: { timeElements: Record<string, number>; quantities: { PRI: number; failures: number; GQ: number } };
+  groups: Array<{ key: string }>;
+}
+const oee = async (from: number, to: number): Promise<Report> => {
+  const response = await fetch(`${loom.url}/api/v1/oee?asset=${PRESS}&from=${from}&to=${to}&by=shift`);
+  assert.equal(response.status, 200);
+  return (await response.json()) as Report;
+};
+
+test('shifts and cycle times from the config; a late breakdown posted after a report shows in the next one', async () => {
+  const day = new Date(Date.now() - 2 * 24 * H).toISOString().slice(0, 10);
+  const start = Date.parse(`${day}T06:00:00Z`);
+  const end = start + 12 * H; // the day shift of the config
+  const samples: unknown[] = [
+    { tag: `${PRESS}/product`, ts: start - H, value: 'bracket-a' },
+    { tag: `${PRESS}/state`, ts: start - H, value: 2 },
+    { tag: `${PRESS}/state`, ts: start, value: 1 },
+  ];
+  for (let m = 0; m <= 12 * 60; m++) samples.push({ tag: `${PRESS}/good_count`, ts: start + m * 60_000, value: 2 * m });
+  await post(samples);
+
+  const first = await oee(start, end);
+  assert.deepEqual(first.groups.map((g) => g.key), [`${day} day`], 'one shift named by the config');
+  assert.equal(first.total.timeElements.POT, 12 * H);
+  assert.equal(first.total.timeElements.APT, 12 * H, 'running through the listed break is production');
+  assert.equal(first.total.quantities.PRI, 30, 'ideal cycle time from idealCycleTimes');
+  assert.equal(first.total.quantities.GQ, 1440);
+  assert.deepEqual(await oee(start, end), first, 'the cached answer is the same');
+
+  // Reported late: a breakdown from 08:00 to 09:00, and an idle break at 12:00 (planned downtime).
+  await post([
+    { tag: `${PRESS}/state`, ts: start + 2 * H, value: 6 },
+    { tag: `${PRESS}/state`, ts: start + 3 * H, value: 1 },
+    { tag: `${PRESS}/state`, ts: start + 6 * H, value: 2 },
+    { tag: `${PRESS}/state`, ts: start + 6.5 * H, value: 1 },
+  ]);
+  const second = await oee(start, end);
+  assert.equal(second.total.timeElements.APT, 10.5 * H);
+  assert.equal(second.total.timeElements.PDT, 0.5 * H);
+  assert.equal(second.total.timeElements.CMT, H);
+  assert.equal(second.total.quantities.failures, 1);
+});
