@@ -61,6 +61,10 @@ test('the demo serves one machine over OPC UA and one over Modbus TCP, the other
     await eventually(() => (loom.historian.latest(`${OVEN_DEMO}/temperature`)[0]?.ts ?? 0) > started, 30_000, 'a live oven value over OPC UA');
     await eventually(() => (loom.historian.latest(`${FILLER_DEMO}/state`)[0]?.ts ?? 0) > started, 30_000, 'a live filler state over Modbus');
     await eventually(() => (byId()['simulator-opcua'].counters?.samples ?? 0) > 0 && (byId()['simulator-modbus'].counters?.samples ?? 0) > 0, 10_000, 'client sample counters');
+    // Servers that take over the backfilled simulation start with every value, not empty variables.
+    await eventually(() => { const p = loom.historian.latest(`${FILLER_DEMO}/product`)[0]; return p && p.ts > started && p.value !== ''; }, 10_000, 'the filler product over Modbus');
+    const opcuaCounters = byId()['simulator-opcua'].counters ?? {};
+    assert.deepEqual([opcuaCounters.uncertainSamples, opcuaCounters.badSamples], [0, 0], 'no initial (uncertain) values over OPC UA');
     // Every machine reports; the Sparkplug edge does not also publish the two served machines.
     const machines = listMachines(loom.config.plant).map((m) => m.path);
     assert.equal(machines.length, 9);

@@ -80,16 +80,18 @@ export async function createConnectors(config: LoomConfig, environment: Connecto
   }
   // Simulated machines served over OPC UA or Modbus: the server and client load in the background at start.
   const pkiDir = join(environment.dataDir ?? tmpdir(), 'pki');
-  const serveMachines = (kind: 'opcua' | 'modbus', machines: string[], serve: (id: string, simulation: FactorySimulation) => Promise<ServedTransport>) => {
+  const serveMachines = (kind: 'opcua' | 'modbus', machines: string[], prepare: () => Promise<unknown>, serve: (id: string, simulation: FactorySimulation) => Promise<ServedTransport>) => {
     const id = `simulator-${kind}`;
-    if (machines.length > 0) connectors.push(new ServedMachines({ id, kind, plant: config.plant, options: emitting(machines), historyMs: history, now, serve: (simulation) => serve(id, simulation) }));
+    if (machines.length > 0) connectors.push(new ServedMachines({ id, kind, plant: config.plant, options: emitting(machines), historyMs: history, now, prepare, serve: (simulation) => serve(id, simulation) }));
   };
-  serveMachines('opcua', plan.opcua, async (id, simulation) => {
-    const { serveSimulatedOpcUa, quietOpcUa } = await import('./opcua/index.js');
+  const loadOpcUa = () => import('./opcua/index.js');
+  const loadModbus = () => import('./modbus/index.js');
+  serveMachines('opcua', plan.opcua, loadOpcUa, async (id, simulation) => {
+    const { serveSimulatedOpcUa, quietOpcUa } = await loadOpcUa();
     quietOpcUa(environment.log);
     return serveSimulatedOpcUa({ id, plant: config.plant, simulation, serverPkiDir: join(pkiDir, 'opcua-simulator'), clientPkiDir: join(pkiDir, 'opcua') });
   });
-  serveMachines('modbus', plan.modbus, async (id, simulation) => (await import('./modbus/index.js')).serveSimulatedModbus({ id, plant: config.plant, simulation }));
+  serveMachines('modbus', plan.modbus, loadModbus, async (id, simulation) => (await loadModbus()).serveSimulatedModbus({ id, plant: config.plant, simulation }));
   if (simulateOverSparkplug) {
     connectors.push(new SparkplugSimulator({ plant: config.plant, options: emitting(plan.sparkplug), url: environment.mqtt!.url, historyMs: history }));
   }

@@ -117,6 +117,11 @@ export async function serveFactoryOpcUa(init: ServeFactoryOpcUaOptions): Promise
     while (simulation.nextTs <= Date.now()) simulation.step(out);
     apply(out);
   };
+  if (init.simulation) {
+    // A simulation that ran before (a backfill) sent its discrete values long ago: send them all again.
+    init.simulation.resendAll();
+    await init.simulation.untilNextTick();
+  }
   tick();
   await server.start();
   const timer = setInterval(tick, Math.min(1000, simulation.options.tickMs));

@@ -185,6 +185,20 @@ export class FactorySimulation {
     return n;
   }
 
+  /**
+   * Makes the next step send every tag of every machine, as at a keep-alive. A server that takes over
+   * a running simulation (after a backfill) calls it, so it does not start from empty variables.
+   */
+  resendAll(): void {
+    for (const machine of this.machines) machine.resendAll();
+  }
+
+  /** Resolves when the wall clock reaches the next tick (at once when it has), for a live first step. */
+  async untilNextTick(): Promise<void> {
+    const wait = this.nextTs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
   /** Injected faults so far (copies): failures, with `repairedAt` once repaired. */
   groundTruth(): GroundTruthRecord[] {
     return this.truth.map((r) => ({ ...r }));

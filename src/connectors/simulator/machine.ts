@@ -291,6 +291,11 @@ export class MachineSim {
   // ---- pass 3: production, signals, samples ----
 
   /** Updates the signals and appends this tick's samples to `out`. Returns how many. */
+  /** The next emit sends every tag, as at a keep-alive. */
+  resendAll(): void {
+    this.nextKeepAlive = Number.NEGATIVE_INFINITY;
+  }
+
   emit(ts: number, out: RawSample[], historical: boolean): number {
     const before = out.length;
     const tags = this.tags;

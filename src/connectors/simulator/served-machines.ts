@@ -27,6 +27,8 @@ export interface ServedMachinesInit {
   historyMs?: number;
   /** Simulation start when there is no history (default: start() time). */
   now?: number;
+  /** Loads what `serve` needs (the protocol stack); runs alongside the history so the two overlap. */
+  prepare?(): Promise<unknown>;
   /** Starts the server fed by `simulation` and creates its client; loaded lazily (protocol stacks are heavy). */
   serve(simulation: FactorySimulation): Promise<ServedTransport>;
 }
@@ -76,6 +78,7 @@ export class ServedMachines implements Connector {
 
   private async run(context: ConnectorContext): Promise<void> {
     const now = this.init.now ?? Date.now();
+    const prepared = this.init.prepare?.();
     let simulation: FactorySimulation;
     if (this.init.historyMs && this.init.historyMs > 0) {
       const result = await runBackfill({
@@ -91,6 +94,7 @@ export class ServedMachines implements Connector {
     } else {
       simulation = new FactorySimulation(this.init.plant, this.init.options, now);
     }
+    await prepared;
     if (this.stopped) return;
     const served = await this.init.serve(simulation);
     if (this.stopped) {
