@@ -129,3 +129,16 @@ test('another variant (e.g. operator reasons) is recomputed, not served from the
   await cache.cells(MACHINE, FROM, TO, plan, 'b', compute);
   assert.ok(state.queries > 0);
 });
+
+test('cached cells are frozen: a caller cannot change what later requests get', async () => {
+  const { compute } = source(baseSamples);
+  const cache = new ShiftCellCache({ now: () => TO + HOUR });
+  await cache.cells(MACHINE, FROM, TO, plan, '', compute);
+  const [cell] = await cache.cells(MACHINE, FROM, TO, plan, '', compute);
+  assert.throws(() => {
+    cell.totals.good += 1;
+  }, TypeError);
+  assert.throws(() => {
+    cell.totals.stateMs.running = 0;
+  }, TypeError);
+});

@@ -125,7 +125,8 @@ export class ShiftCellCache {
   /**
    * The cells of `asset` over [from, to). `variant` names whatever else changes the cells (operator
    * reasons, options): cached shifts of another variant are recomputed. `compute(f, t)` must give the
-   * cells over [f, t) (f and t are shift boundaries or the range's ends).
+   * cells over [f, t) (f and t are shift boundaries or the range's ends). Cells from the cache are
+   * frozen and shared: sum them (as `sumCells`, `groupCells` do), do not change them.
    */
   async cells(asset: string, from: number, to: number, plan: PlanCalendar, variant: string, compute: (from: number, to: number) => Promise<Cell[]>): Promise<Cell[]> {
     const entries = this.entries(asset);
@@ -213,6 +214,8 @@ export class ShiftCellCache {
   }
 
   private store(entries: AssetEntries, start: number, entry: Entry): void {
+    // Cached cells are handed to every later request: frozen, so a caller that changed one would fail loudly.
+    for (const c of entry.cells) deepFreeze(c);
     if (!entries.byStart.has(start)) this.size++;
     entries.byStart.set(start, entry);
     entries.maxEnd = Math.max(entries.maxEnd, entry.end);
@@ -226,6 +229,11 @@ export class ShiftCellCache {
     oldest.entries.byStart.delete(oldest.start);
     this.size--;
   }
+}
+
+function deepFreeze(value: object): void {
+  Object.freeze(value);
+  for (const v of Object.values(value)) if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) deepFreeze(v);
 }
 
 /** For `attach`: the asset whose OEE a tag feeds (a tag with an OEE role, or a boolean `running`), else undefined. */
