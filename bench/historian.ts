@@ -169,3 +169,5 @@ timed(`${Math.min(10, tagCount)} tags aligned, 1-h twa buckets over ${days} days
 timed(`one tag, ${days} days, 1000 linear interpolated points`, d.interpolated, p.interpolated);
 timed('value at a time (linear, with its samples)', d.valueAt, p.valueAt);
 console.log(`bytes per sample: DuckDB ${d.bytesPerSample.toFixed(2)} B, PostgreSQL ${p.bytesPerSample.toFixed(2)} B, DuckDB/PostgreSQL ${(d.bytesPerSample / p.bytesPerSample).toFixed(2)}`);
+// `--compression`: then bytes per sample with and without compression on the simulator's signals.
+if (process.argv.includes('--compression')) await import('./compression.js');
