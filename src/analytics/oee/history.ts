@@ -82,7 +82,8 @@ export async function computeOeeFromHistory(
 ): Promise<HistoryOee> {
   const at = assetTags(asset, tags);
   const lookBack = options.lookBackMs ?? 86_400_000;
-  const roles = Object.keys(at.byRole) as FeedRole[];
+  // A running bit only matters without a state tag (simulated machines have both): not read then.
+  const roles = (Object.keys(at.byRole) as FeedRole[]).filter((role) => role !== 'running' || at.byRole.state === undefined);
   const series = new Map<FeedRole, HistoryPoint[]>();
   for (const role of roles) {
     const tag = at.byRole[role]!.path;

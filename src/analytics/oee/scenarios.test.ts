@@ -414,3 +414,14 @@ test('S15 planned maintenance is planned downtime (PMT); the corrective maintena
   near(report.teep, 300 / 480, 'TEEP = OEE x PBT / calendar');
   near(kpi(report, 'equipment_load_ratio') ?? null, 300 / 480, 'PRI x PQ / POT');
 });
+
+test('a running bit is not read when the machine has a state tag (it would not be used)', async () => {
+  const historian = new FakeHistorian(s1().samples);
+  await computeOeeFromHistory(historian, M1, machineTags(M1), s1().t('06:00'), s1().t('14:00'), { plan: STANDARD });
+  const read = historian.queries.map((q) => q.tag.split('/').pop());
+  assert.ok(read.includes('state'));
+  assert.ok(!read.includes('running'), `read ${read.join(', ')}`);
+  const bitOnly = new FakeHistorian([]);
+  await computeOeeFromHistory(bitOnly, M1, machineTags(M1, { stateTag: false }), s1().t('06:00'), s1().t('14:00'), { plan: STANDARD });
+  assert.ok(bitOnly.queries.some((q) => q.tag.endsWith('/running')));
+});
