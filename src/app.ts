@@ -210,6 +210,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
     forward: [{ publish: (topic: string, event: SpcEvent) => bus.publish(topic, event as unknown as Sample) }],
   });
   const spc = startSpcMonitors(config.spc, { source: bus, sink: spcEvents });
+  spcEvents.track(spc.monitors);
   for (const m of config.spc.monitors) if (!registry.has(m.tag)) logger.warn(`spc: no tag '${m.tag}' is known yet; its monitor waits for samples of it`);
   const audit = new AuditLog(dataDir === ':memory:' ? undefined : join(dataDir, 'audit.jsonl'));
   const writeBack = new WriteBack(registry, () => connectors, audit);

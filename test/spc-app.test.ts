@@ -69,6 +69,11 @@ test('a configured monitor raises a rule-1 event for a posted outlier, listed by
   await eventually(() => onBus.length === 2, 2_000, 'the events on the bus');
   assert.ok(onBus.some((e) => JSON.stringify(e) === JSON.stringify(event)));
 
+  // The monitors: the bore one in phase II with the limits the event was checked against.
+  const { monitors } = (await (await fetch(`${loom.url}/api/v1/spc/monitors`)).json()) as { monitors: Array<{ tag: string; phase: string; points: number; published: number; limits: { location: { upper: number } } | null }> };
+  assert.deepEqual(monitors.map((m) => [m.tag, m.phase, m.points, m.published]), [[TAG, 'II', 12, 2], ['acme/berlin/machining/line-1/cnc-1/force', 'I', 0, 0]]);
+  assert.equal(monitors[0].limits?.location.upper, event.limits.upper);
+
   // Filters: another tag's path and a later `since` leave it out.
   assert.deepEqual((await events('?tag=acme/berlin/machining/line-1/cnc-1/force')).events, []);
   assert.deepEqual((await events(`?since=${t0 + 12_000}`)).events, []);

@@ -1,5 +1,5 @@
 // The recent SPC events, kept in memory for the API (GET /api/v1/spc/events).
-import type { EventSink, SpcEvent } from './monitor.js';
+import type { EventSink, SpcEvent, SpcMonitorStatus } from './monitor.js';
 
 /**
  * Keeps the last `capacity` SPC events and forwards each to further sinks (e.g. the bus, so live
@@ -34,6 +34,17 @@ export class SpcEventLog implements EventSink {
       this.stats.dropped++;
     }
     for (const sink of this.forward) sink.publish(topic, event);
+  }
+
+  private tracked: ReadonlyArray<{ status(): SpcMonitorStatus }> = [];
+
+  /** The monitors feeding this log, so the API can show their phase and limits. */
+  track(monitors: ReadonlyArray<{ status(): SpcMonitorStatus }>): void {
+    this.tracked = monitors;
+  }
+
+  statuses(): SpcMonitorStatus[] {
+    return this.tracked.map((m) => m.status());
   }
 
   /** Events newest first, optionally of one tag (or the tags under a path) and after `since` (ms). */

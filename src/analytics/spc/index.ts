@@ -10,7 +10,7 @@ export { analyseChart, type AnalyseOptions, type ChartViolation, type SpcAnalysi
 export { detectViolations, parseRules, RULE_IDS, RULE_NAMES, type RuleId, type Violation, type Zones } from './rules.js';
 export { capability, type Capability, type CapabilityInput, type SpecLimits } from './capability.js';
 export { CHART_KINDS, type ChartKind, type ChartLimits, type ChartPoint, type LineLimits } from './types.js';
-export { SpcMonitor, spcEventTopic, type SpcEvent, type SpcMonitorOptions, type SampleSource, type EventSink } from './monitor.js';
+export { SpcMonitor, spcEventTopic, type SpcMonitorStatus, type SpcEvent, type SpcMonitorOptions, type SampleSource, type EventSink } from './monitor.js';
 export { spcRoutes, MAX_SPC_SAMPLES, type SpcRouteDeps } from './routes.js';
 export { spcConfigSchema, startSpcMonitors, type SpcConfig, type SpcConfigInput } from './config.js';
 export { SpcEventLog } from './event-log.js';

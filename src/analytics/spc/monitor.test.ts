@@ -155,3 +155,23 @@ test('long patterns span the monitor history: 15 in a row within 1 sigma, 9 on o
   assert.deepEqual(events[1].event.pointTimes, values.map((_, i) => t0 + (i + 8) * 1000));
   monitor.stop();
 });
+
+test('status shows phase I progress, then phase II with the estimated limits, points and events', async () => {
+  const { bus } = setup();
+  const monitor = new SpcMonitor({ tag: TAG, source: bus, sink: bus, chart: 'xbar-r', n: 2, phaseI: 3, rules: ['nelson-1'] });
+  monitor.start();
+  assert.deepEqual(monitor.status(), { tag: TAG, chart: 'xbar-r', n: 2, rules: ['nelson-1'], phase: 'I', phaseI: { collected: 0, needed: 3 }, limits: null, points: 0, published: 0, lastTs: null });
+  [10, 11, 9, 10].forEach((v, i) => bus.publish(TAG, sample(i, v)));
+  await bus.idle();
+  assert.deepEqual({ ...monitor.status(), limits: undefined }, { tag: TAG, chart: 'xbar-r', n: 2, rules: ['nelson-1'], phase: 'I', phaseI: { collected: 2, needed: 3 }, limits: undefined, points: 2, published: 0, lastTs: t0 + 3000 });
+  [11, 10, 30, 31].forEach((v, i) => bus.publish(TAG, sample(4 + i, v)));
+  await bus.idle();
+  const status = monitor.status();
+  assert.equal(status.phase, 'II');
+  assert.deepEqual(status.phaseI, { collected: 3, needed: 3 });
+  assert.deepEqual(status.limits, monitor.limits);
+  assert.equal(status.points, 4);
+  assert.ok(status.published >= 1, 'the subgroup (30, 31) is beyond the limits');
+  const frozen = new SpcMonitor({ tag: TAG, source: bus, sink: bus, limits: imrLimits });
+  assert.deepEqual([frozen.status().phase, frozen.status().phaseI], ['II', { collected: 0, needed: 0 }]);
+});

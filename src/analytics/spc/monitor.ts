@@ -38,6 +38,25 @@ export interface SpcEvent {
 /** The topic SPC events of a tag are published at. */
 export const spcEventTopic = (tag: string): string => `$events/spc/${tag}`;
 
+/** What a monitor is doing, for the API (`GET /api/v1/spc/monitors`). */
+export interface SpcMonitorStatus {
+  tag: string;
+  chart: ChartKind;
+  /** Subgroup size (1 for individuals). */
+  n: number;
+  rules: readonly RuleId[];
+  /** `I`: collecting points to estimate the limits; `II`: checking every point against them. */
+  phase: 'I' | 'II';
+  /** Points collected towards phase I, and how many it needs (0 when limits were given). */
+  phaseI: { collected: number; needed: number };
+  limits: ChartLimits | null;
+  /** Points formed so far, and events published. */
+  points: number;
+  published: number;
+  /** Time of the last sample used, or null. */
+  lastTs: number | null;
+}
+
 export interface SpcMonitorOptions {
   /** Full tag path to watch. */
   tag: string;
@@ -99,6 +118,22 @@ export class SpcMonitor {
   /** The limits in use; undefined while phase I is still collecting. */
   get limits(): ChartLimits | undefined {
     return this.currentLimits;
+  }
+
+  status(): SpcMonitorStatus {
+    const given = this.options.limits !== undefined;
+    return {
+      tag: this.options.tag,
+      chart: this.chart,
+      n: this.n,
+      rules: this.rules,
+      phase: this.currentLimits ? 'II' : 'I',
+      phaseI: { collected: given ? 0 : (this.currentLimits?.phaseISize ?? this.phaseIGroups.length), needed: given ? 0 : this.phaseI },
+      limits: this.currentLimits ?? null,
+      points: this.count,
+      published: this.published,
+      lastTs: Number.isFinite(this.lastTs) ? this.lastTs : null,
+    };
   }
 
   start(): void {

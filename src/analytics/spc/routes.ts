@@ -15,7 +15,7 @@ export interface SpcRouteDeps {
   historian: Pick<Historian, 'query'>;
   registry: Pick<TagRegistry, 'has' | 'get'>;
   /** The live monitors' events; without it `GET /api/v1/spc/events` answers an empty list. */
-  events?: Pick<SpcEventLog, 'list' | 'stats' | 'monitors'>;
+  events?: Pick<SpcEventLog, 'list' | 'stats' | 'monitors' | 'statuses'>;
 }
 
 /** Most raw samples one GET analyses; a longer range answers LOOM_BAD_REQUEST. */
@@ -176,6 +176,12 @@ export async function spcRoutes(app: FastifyInstance, deps: SpcRouteDeps): Promi
       const stats = deps.events?.stats ?? { received: 0, dropped: 0 };
       return { monitors: deps.events?.monitors ?? [], received: stats.received, dropped: stats.dropped, events: deps.events?.list({ tag, since, limit }) ?? [] };
     },
+  );
+
+  app.get(
+    '/api/v1/spc/monitors',
+    { schema: { tags: ['analytics'], summary: 'The live SPC monitors of the config (spc.monitors): chart, rules, phase, limits, points and events so far' } },
+    async () => ({ monitors: deps.events?.statuses() ?? [] }),
   );
 
   app.post<{ Body: CommonOptions & { measurements: number[] | number[][]; limits?: ChartLimits } }>(
