@@ -106,6 +106,7 @@ describe('importFile', () => {
          (make_timestamptz(${(T0 + 10_000) * 1000}), '${TEMP}', 80.5, NULL, 'good'),
          (make_timestamptz(${(T0 + 11_000) * 1000}), '${TEMP}', 81.0, NULL, 'uncertain'),
          (make_timestamptz(${(T0 + 10_000) * 1000}), '${PRODUCT}', NULL, 'bolt', 'good'),
+         (make_timestamptz(${(T0 + 12_000) * 1000}), '${PRODUCT}', NULL, '', 'good'),
          (make_timestamptz(${(T0 + 10_000) * 1000}), '${RUNNING}', 1.0, NULL, 'good')
        ) AS t(ts, tag, value, value_text, quality)) TO '${path}' (FORMAT parquet)`,
     );
@@ -115,12 +116,15 @@ describe('importFile', () => {
     instance.closeSync();
 
     const report = await run({ file: path });
-    assert.deepEqual([report.format, report.position, report.rows, report.imported, report.rejected], ['parquet', 'row', 4, 4, 0]);
+    assert.deepEqual([report.format, report.position, report.rows, report.imported, report.rejected], ['parquet', 'row', 5, 5, 0]);
     assert.deepEqual(await rawHistory(store.historian, TEMP, T0 + 10_000, T0 + 20_000), [
       [T0 + 10_000, 80.5, 'good'],
       [T0 + 11_000, 81, 'uncertain'],
     ]);
-    assert.deepEqual(await rawHistory(store.historian, PRODUCT, T0 + 10_000, T0 + 20_000), [[T0 + 10_000, 'bolt', 'good']]);
+    assert.deepEqual(await rawHistory(store.historian, PRODUCT, T0 + 10_000, T0 + 20_000), [
+      [T0 + 10_000, 'bolt', 'good'],
+      [T0 + 12_000, '', 'good'],
+    ], 'Parquet tells an empty text (kept) from no value');
     assert.deepEqual(await rawHistory(store.historian, RUNNING, T0 + 10_000, T0 + 20_000), [[T0 + 10_000, true, 'good']]);
 
     const withoutZone = await run({ file: naive, rejectsFile: null });

@@ -125,6 +125,8 @@ export async function importFile(target: ImportTarget, options: ImportOptions): 
   const probeRows = options.probeRows ?? 1_000;
   const header = source.header.map((h) => h.trim());
   const createdTags: Array<{ path: string; type: DataType }> = [];
+  // CSV cannot tell an empty text from no value; Parquet can (null), so there '' is a value.
+  const isMissing = source.format === 'csv' ? (cell: unknown) => cell === null || cell === undefined || cell === '' : (cell: unknown) => cell === null || cell === undefined;
   const toDefine: Array<TagDefinition & { id: number }> = [];
 
   let rows = 0;
@@ -175,7 +177,7 @@ export async function importFile(target: ImportTarget, options: ImportOptions): 
   /** Checks one value: it joins the batch, or is rejected with its reason. */
   const take = (row: SourceRow, column: string, path: string, ts: number, cell: unknown, quality: unknown, unit: string | undefined): void => {
     values++;
-    if (cell === null || cell === undefined || cell === '') {
+    if (isMissing(cell)) {
       rejects.add(row.line, column, 'missing_value', `no value for '${path}'`, row.values);
       return;
     }
@@ -240,7 +242,7 @@ export async function importFile(target: ImportTarget, options: ImportOptions): 
         return;
       }
       let cell = row.values[plan.value];
-      if ((cell === null || cell === '') && plan.valueText !== undefined) cell = row.values[plan.valueText];
+      if (isMissing(cell) && plan.valueText !== undefined) cell = row.values[plan.valueText];
       const ts = time(row, plan.ts);
       if (ts === undefined) return;
       take(row, header[plan.value], path, ts, cell, plan.quality === undefined ? undefined : row.values[plan.quality], plan.unit === undefined ? undefined : String(row.values[plan.unit] ?? '').trim());
@@ -252,7 +254,7 @@ export async function importFile(target: ImportTarget, options: ImportOptions): 
     for (const column of plan.columns) {
       const cell = row.values[column.index];
       // An empty cell in a wide file means "no sample of this tag at this time", not an error.
-      if (cell === null || cell === undefined || cell === '') continue;
+      if (isMissing(cell)) continue;
       take(row, column.name, column.tag, ts, cell, quality, column.unit);
     }
   };
