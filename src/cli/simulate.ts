@@ -3,6 +3,7 @@ import { loadConfigFile, loadDemoConfig } from '../model/index.js';
 import { openCore, registerTags } from '../app.js';
 import { runBackfill, VirtualFactory, GROUND_TRUTH_FILE } from '../connectors/simulator/index.js';
 import { ProgressBar } from './progress.js';
+import { formatCount } from './format.js';
 import { runSparkplugEdge } from '../connectors/sparkplug/index.js';
 import { runMqttJsonPublisher } from '../connectors/mqtt/index.js';
 
@@ -70,12 +71,6 @@ export async function runSimulate(args: {
   } finally {
     await core.close();
   }
-}
-
-function formatCount(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
-  return n.toFixed(0);
 }
 
 /**
