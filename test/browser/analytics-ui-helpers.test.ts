@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { assetHref, oeeHref, parseRoute, spcHref } from '../../src/ui/router.js';
 import { trendBucket } from '../../src/ui/range.js';
 import { chartableTags, parseMeasurements } from '../../src/ui/spc-input.js';
-import { paretoBars } from '../../src/ui/components/oee/downtime-pareto.js';
-import { formatMachineTime } from '../../src/ui/components/oee/loss-waterfall.js';
-import { niceTicks } from '../../src/ui/components/spc/control-chart.js';
-import { ruleLabel, ruleShape } from '../../src/ui/components/spc/rule-marker.js';
+import { formatMachineTime, paretoBars } from '../../src/ui/oee-figures.js';
+import { niceTicks } from '../../src/ui/chart-scale.js';
+import { ruleLabel, ruleShape } from '../../src/ui/spc-rules.js';
 import { formatPercent } from '../../src/ui/format.js';
 import type { TagInfo } from '../../src/ui/api-types.js';
 

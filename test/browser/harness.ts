@@ -47,25 +47,25 @@ export async function startHarness(options: { backfillMs: number; viewport?: { w
     } else {
       const { startLoom } = await import('../../src/app.js');
       const { loadDemoConfig } = await import('../../src/model/index.js');
-      const { runBackfill } = await import('../../src/connectors/simulator/index.js');
-      // The backfill below is the only history: a second simulation over the same hour (the demo's own
-      // `simulator.history`) would interleave two sets of counters and states in the historian.
+      // The simulator itself simulates the past first (`simulator.history`) and then runs on live with
+      // the same machines: counters and states continue across the hand-over. (A separate backfill
+      // would be a second factory whose counters jump at the hand-over: phantom units in the OEE.)
       const loaded = loadDemoConfig();
-      loaded.config.simulator.history = 0;
+      loaded.config.simulator.history = options.backfillMs;
+      const started = Date.now();
       const running = await startLoom({ loaded, dataDir, http: { port: 0, host: '127.0.0.1' }, logger: false, mqttBroker: 0 });
       loom = running;
       baseUrl = running.url;
-      // Simulated history before the live simulator's start, so trends, timelines and OEE have a past.
-      // Same options (seed) as the live simulator: its counters start where the backfill's started, so
-      // the step at the hand-over is a drop (ignored as a glitch), never millions of phantom units.
-      const now = Date.now();
-      await runBackfill({
-        plant: running.config.plant,
-        options: running.config.simulator,
-        from: now - options.backfillMs,
-        to: now - 1000,
-        publish: (samples) => running.ingest.publish(samples, 'backfill'),
-      });
+      await eventually(
+        'every machine sends live samples after its simulated history',
+        async () => {
+          const { tags } = (await (await fetch(`${baseUrl}/api/v1/tags?path=${encodeURIComponent('#')}`)).json()) as { tags: Array<{ asset: string; ts?: number }> };
+          const machines = new Set(running.registry.all().filter((t) => t.role === 'state').map((t) => t.asset));
+          const live = new Set(tags.filter((t) => (t.ts ?? 0) > started + 1000).map((t) => t.asset));
+          return machines.size > 0 && [...machines].every((m) => live.has(m));
+        },
+        180_000,
+      );
       await running.historian.flush();
     }
     // A fresh profile per run; Playwright takes it as the persistent context's directory (--user-data-dir).

@@ -37,7 +37,10 @@ describe('OEE page in a browser', { skip: skipReason() }, () => {
     assert.equal(await page.locator('.gauges-panel').getAttribute('data-source'), 'live');
     // Live OEE needs the first live samples after the start; then all eight gauges show numbers.
     await eventually('the live gauges show numbers', async () => (await gaugePercents(page)).filter(Number.isFinite).length === 8, 20_000);
-    for (const value of await gaugePercents(page)) assert.ok(value >= 0 && value <= 100, `gauge ${value} % is within 0..100 %`);
+    // Effectiveness and performance (ideal time of the units / run time) may exceed 100 % by their
+    // definition; the other ratios may not.
+    const live = await gaugePercents(page);
+    live.forEach((value, i) => assert.ok(value >= 0 && (i === 2 || i === 6 || value <= 100), `live gauge ${i} shows ${value} %`));
     assert.match(await page.locator('.gauge-row[data-convention="iso"] .gauge-row-label').innerText(), /ISO 22400-2/);
     assert.match(await page.locator('.gauge-row[data-convention="nakajima"] .gauge-row-label').innerText(), /Nakajima/);
     assert.deepEqual(await page.locator('.gauge-row[data-convention="iso"] figcaption').allInnerTexts(), ['OEE', 'AVAILABILITY', 'EFFECTIVENESS', 'QUALITY RATIO']);

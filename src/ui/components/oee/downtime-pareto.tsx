@@ -1,7 +1,8 @@
 // Pareto of downtime reasons: bars of lost time, largest first, and the cumulative share as a line
 // (the few reasons that make up 80 % of the loss stand out).
 import type { DowntimeReason } from '../../api-types.js';
-import { stateLabel, stateStyle } from '../../states.js';
+import { paretoBars } from '../../oee-figures.js';
+import { stateStyle } from '../../states.js';
 import { formatDuration } from '../../time.js';
 import { useWidth } from '../../use-width.js';
 
@@ -9,8 +10,6 @@ interface Props {
   reasons: DowntimeReason[];
 }
 
-/** Bars shown; the rest are summed into "Other". */
-const MAX_BARS = 8;
 const HEIGHT = 250;
 const PAD = { top: 14, right: 44, bottom: 46, left: 58 };
 
@@ -18,17 +17,6 @@ const PAD = { top: 14, right: 44, bottom: 46, left: 58 };
 function timeStep(max: number): number {
   const steps = [60_000, 5 * 60_000, 10 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 2 * 3_600_000, 4 * 3_600_000, 8 * 3_600_000, 12 * 3_600_000, 86_400_000];
   return steps.find((s) => max / s <= 5) ?? 86_400_000 * Math.ceil(max / 86_400_000 / 5);
-}
-
-export function paretoBars(reasons: DowntimeReason[]): Array<{ label: string; category: string; ms: number; stops: number; cumulative: number }> {
-  const sorted = [...reasons].sort((a, b) => b.ms - a.ms);
-  const shown = sorted.slice(0, sorted.length > MAX_BARS ? MAX_BARS - 1 : MAX_BARS);
-  const rest = sorted.slice(shown.length);
-  const bars = shown.map((r) => ({ label: stateLabel(r.reason), category: r.category, ms: r.ms, stops: r.stops }));
-  if (rest.length > 0) bars.push({ label: `Other (${rest.length})`, category: 'other', ms: rest.reduce((s, r) => s + r.ms, 0), stops: rest.reduce((s, r) => s + r.stops, 0) });
-  const total = bars.reduce((s, b) => s + b.ms, 0);
-  let running = 0;
-  return bars.map((b) => ({ ...b, cumulative: total > 0 ? (running += b.ms) / total : 0 }));
 }
 
 export function DowntimePareto({ reasons }: Props) {

@@ -2,6 +2,7 @@
 // share off, down to the time the good parts would take at the ideal rate. Subtotals follow
 // Nakajima's time model (loading, operating, net operating, valuable operating time).
 import type { OeeReport } from '../../api-types.js';
+import { formatMachineTime } from '../../oee-figures.js';
 
 interface Props {
   waterfall: OeeReport['waterfall'];
@@ -26,15 +27,6 @@ interface Row {
   to: number;
   ms: number;
   colour: string;
-}
-
-/** Machine time in hours and minutes (a line sums its machines, so days would mislead): `24 h`, `1 h 30 min`, `8 s`. */
-export function formatMachineTime(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 60) return `${s} s`;
-  const min = Math.round(s / 60);
-  const h = Math.floor(min / 60);
-  return h === 0 ? `${min} min` : min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
 }
 
 function rows(waterfall: OeeReport['waterfall']): Row[] {

@@ -25,6 +25,12 @@ const LINES: Array<{ label: string; colour: string; dash?: number[]; width?: num
   { label: 'Quality', colour: '#9c4dc4', pick: (b) => b.iso?.qualityRatio },
 ];
 
+/**
+ * The axis stops here: effectiveness over a short bucket can exceed 100 % (units finished in it were
+ * started in the one before); the legend still shows the value.
+ */
+const MAX_PERCENT = 120;
+
 function percent(v: number | null | undefined): number | null {
   return v === null || v === undefined ? null : v * 100;
 }
@@ -46,10 +52,10 @@ export function OeeTrend({ trend, from, to, height = 260 }: Props) {
       height,
       ms: 1,
       tzDate: (ts) => uPlot.tzDate(new Date(ts), zone),
-      scales: { x: { time: true, min: from, max: to }, y: { range: (_u, _min, max) => [0, Math.max(100, Math.ceil((max ?? 100) / 10) * 10)] } },
+      scales: { x: { time: true, min: from, max: to }, y: { range: (_u, _min, max) => [0, Math.min(MAX_PERCENT, Math.max(100, Math.ceil((max ?? 100) / 10) * 10))] } },
       axes: [
         { stroke: '#56606b', grid: { stroke: '#e6e9ed', width: 1 }, ticks: { stroke: '#d5dae0', width: 1 }, values: timeLabels, size: 46, space: 70 },
-        { stroke: '#56606b', grid: { stroke: '#e6e9ed', width: 1 }, ticks: { stroke: '#d5dae0', width: 1 }, values: (_u, splits) => splits.map((v) => `${v} %`), size: 56 },
+        { stroke: '#56606b', grid: { stroke: '#e6e9ed', width: 1 }, ticks: { stroke: '#d5dae0', width: 1 }, values: (_u, splits) => splits.map((v) => `${v} %`), size: 60 },
       ],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },

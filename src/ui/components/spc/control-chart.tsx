@@ -1,10 +1,12 @@
 // One control chart (location or dispersion) in SVG: points, centre line, control limits, faint
 // zone lines at 1 and 2 sigma, the phase I / phase II boundary, and a marker per rule violation.
 import type { SpcLineLimits, SpcViolation } from '../../api-types.js';
+import { niceTicks } from '../../chart-scale.js';
 import { formatNumber } from '../../format.js';
 import { formatDateTime } from '../../time.js';
 import { useWidth } from '../../use-width.js';
-import { RuleMarker, ruleLabel } from './rule-marker.js';
+import { ruleLabel } from '../../spc-rules.js';
+import { RuleMarker } from './rule-marker.js';
 
 export interface ChartPoint {
   index: number;
@@ -25,18 +27,6 @@ interface Props {
 }
 
 const PAD = { top: 12, right: 92, bottom: 26, left: 62 };
-
-/** Round tick values between min and max, 1, 2 or 5 times a power of ten apart, as close to `count` as they come. */
-export function niceTicks(min: number, max: number, count = 5): number[] {
-  const raw = (max - min) / Math.max(1, count);
-  if (!(raw > 0) || !Number.isFinite(raw)) return [min];
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const span = max - min;
-  const step = [1, 2, 5, 10].map((m) => m * power).sort((a, b) => Math.abs(span / a - count) - Math.abs(span / b - count))[0];
-  const out: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
-}
 
 /** Label positions at least `gap` px apart, kept in order (limit labels close together stay readable). */
 function spread(ys: number[], gap: number): number[] {

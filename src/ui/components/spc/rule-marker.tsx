@@ -1,48 +1,6 @@
 // One marker shape per run rule, so a chart shows which rule each flagged point broke.
 // Nelson 1-8 and Western Electric 1-4 (which are Nelson 1, 5, 6 and a run of 8) share shapes by pattern.
-
-/** Shape per rule id: Nelson numbering, Western Electric mapped to the Nelson rule it resembles. */
-const SHAPES: Record<string, Shape> = {
-  'nelson-1': 'circle',
-  'we-1': 'circle',
-  'nelson-2': 'square',
-  'we-4': 'square',
-  'nelson-3': 'triangle-up',
-  'nelson-4': 'diamond',
-  'nelson-5': 'triangle-down',
-  'we-2': 'triangle-down',
-  'nelson-6': 'cross',
-  'we-3': 'cross',
-  'nelson-7': 'plus',
-  'nelson-8': 'star',
-};
-
-type Shape = 'circle' | 'square' | 'triangle-up' | 'triangle-down' | 'diamond' | 'cross' | 'plus' | 'star';
-
-const COLOURS: Record<Shape, string> = {
-  circle: '#d23c3c',
-  square: '#ee7a1f',
-  'triangle-up': '#9c4dc4',
-  'triangle-down': '#c2185b',
-  diamond: '#2f78d0',
-  cross: '#b07d12',
-  plus: '#00897b',
-  star: '#5d4037',
-};
-
-export function ruleShape(rule: string): Shape {
-  return SHAPES[rule] ?? 'circle';
-}
-
-export function ruleColour(rule: string): string {
-  return COLOURS[ruleShape(rule)];
-}
-
-/** `nelson-5` → `Nelson 5`, `we-2` → `WE 2`. */
-export function ruleLabel(rule: string): string {
-  const [family, number] = rule.split('-');
-  return `${family === 'we' ? 'WE' : family === 'nelson' ? 'Nelson' : family} ${number ?? ''}`.trim();
-}
+import { ruleShape, RULE_COLOURS, type Shape } from '../../spc-rules.js';
 
 function path(shape: Shape, r: number): string {
   switch (shape) {
@@ -75,7 +33,7 @@ function path(shape: Shape, r: number): string {
 /** The marker of `rule` centred at (x, y); open shapes are stroked, closed ones outlined and lightly filled. */
 export function RuleMarker({ rule, x, y, r = 6 }: { rule: string; x: number; y: number; r?: number }) {
   const shape = ruleShape(rule);
-  const colour = COLOURS[shape];
+  const colour = RULE_COLOURS[shape];
   const open = shape === 'cross' || shape === 'plus';
   return (
     <path

@@ -2,7 +2,8 @@
 import type { SpcResult } from '../../api-types.js';
 import { formatNumber } from '../../format.js';
 import { formatDateTime } from '../../time.js';
-import { RuleIcon, ruleLabel } from './rule-marker.js';
+import { ruleLabel } from '../../spc-rules.js';
+import { RuleIcon } from './rule-marker.js';
 
 /** Rows shown before "and n more". */
 const MAX_ROWS = 200;
