@@ -81,3 +81,14 @@ test('the demo serves one machine over OPC UA and one over Modbus TCP, the other
     await loom.stop();
   }
 });
+
+test('the demo stops cleanly while its OPC UA and Modbus machines are still starting', async () => {
+  const demo = loadDemoConfig();
+  const loom = await startTestLoom({ loaded: demo, simulator: true });
+  const stoppedAt = Date.now();
+  await loom.stop();
+  assert.ok(Date.now() - stoppedAt < 20_000, 'stop does not wait for long');
+  const states = loom.connectors.filter((c) => c.id.startsWith('simulator-')).map((c) => [c.id, c.health().state]);
+  assert.deepEqual(states, [['simulator-opcua', 'stopped'], ['simulator-modbus', 'stopped']]);
+  // The test process exits (node --test waits for it): no server, socket or timer is left behind.
+});

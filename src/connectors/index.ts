@@ -4,7 +4,7 @@ import type { LoomConfig } from '../model/index.js';
 import type { Connector } from './types.js';
 import type { DeadLetterStore } from '../ingest/index.js';
 import type { BrokerConnection } from '../broker/index.js';
-import { FactorySimulation, ServedMachines, VirtualFactory, planTransports, type ServedTransport } from './simulator/index.js';
+import { FactorySimulation, ServedMachines, VirtualFactory, planTransports, type ServedTransport, type SimulatorOptions, type TransportPlan } from './simulator/index.js';
 import { MqttJsonConnector, toStoreReason } from './mqtt/index.js';
 import { SparkplugHost, SparkplugSimulator, sparkplugMappingsForPlant, storeReason } from './sparkplug/index.js';
 
@@ -78,22 +78,50 @@ export async function createConnectors(config: LoomConfig, environment: Connecto
     const { ModbusConnector } = await import('./modbus/index.js');
     for (const c of config.modbus) connectors.push(new ModbusConnector({ config: c }));
   }
-  // Simulated machines served over OPC UA or Modbus: the server and client load in the background at start.
-  const pkiDir = join(environment.dataDir ?? tmpdir(), 'pki');
-  const serveMachines = (kind: 'opcua' | 'modbus', machines: string[], prepare: () => Promise<unknown>, serve: (id: string, simulation: FactorySimulation) => Promise<ServedTransport>) => {
-    const id = `simulator-${kind}`;
-    if (machines.length > 0) connectors.push(new ServedMachines({ id, kind, plant: config.plant, options: emitting(machines), historyMs: history, now, prepare, serve: (simulation) => serve(id, simulation) }));
-  };
-  const loadOpcUa = () => import('./opcua/index.js');
-  const loadModbus = () => import('./modbus/index.js');
-  serveMachines('opcua', plan.opcua, loadOpcUa, async (id, simulation) => {
-    const { serveSimulatedOpcUa, quietOpcUa } = await loadOpcUa();
-    quietOpcUa(environment.log);
-    return serveSimulatedOpcUa({ id, plant: config.plant, simulation, serverPkiDir: join(pkiDir, 'opcua-simulator'), clientPkiDir: join(pkiDir, 'opcua') });
-  });
-  serveMachines('modbus', plan.modbus, loadModbus, async (id, simulation) => (await loadModbus()).serveSimulatedModbus({ id, plant: config.plant, simulation }));
+  connectors.push(...servedMachines(config, plan, { emitting, history, now, environment }));
   if (simulateOverSparkplug) {
     connectors.push(new SparkplugSimulator({ plant: config.plant, options: emitting(plan.sparkplug), url: environment.mqtt!.url, historyMs: history }));
   }
   return connectors;
+}
+
+/**
+ * Simulated machines served over OPC UA or Modbus (`simulator.machines`): a server in-process and the
+ * client connector reading it, loaded in the background at start (node-opcua takes seconds).
+ */
+function servedMachines(
+  config: LoomConfig,
+  plan: TransportPlan,
+  { emitting, history, now, environment }: { emitting: (machines: string[]) => SimulatorOptions; history: number; now: number; environment: ConnectorEnvironment },
+): Connector[] {
+  const served: Connector[] = [];
+  const pkiDir = join(environment.dataDir ?? tmpdir(), 'pki');
+  const serveMachines = (
+    kind: 'opcua' | 'modbus',
+    machines: string[],
+    stack: { prepare(): Promise<unknown>; discard?(): Promise<void> },
+    serve: (id: string, simulation: FactorySimulation) => Promise<ServedTransport>,
+  ) => {
+    const id = `simulator-${kind}`;
+    if (machines.length > 0) served.push(new ServedMachines({ id, kind, plant: config.plant, options: emitting(machines), historyMs: history, now, ...stack, serve: (simulation) => serve(id, simulation) }));
+  };
+  const loadOpcUa = () => import('./opcua/index.js');
+  const loadModbus = () => import('./modbus/index.js');
+  const serverPkiDir = join(pkiDir, 'opcua-simulator');
+  // node-opcua's server takes seconds to load and initialise: that happens while the history runs.
+  let opcuaServer: ReturnType<Awaited<ReturnType<typeof loadOpcUa>>['prepareSimulatedOpcUa']> | undefined;
+  const prepareOpcUa = async () => {
+    const { prepareSimulatedOpcUa, quietOpcUa } = await loadOpcUa();
+    quietOpcUa(environment.log);
+    opcuaServer = prepareSimulatedOpcUa(serverPkiDir);
+    return opcuaServer;
+  };
+  const discardOpcUa = async () => {
+    await (await opcuaServer?.catch(() => undefined))?.shutdown(0).catch(() => undefined);
+  };
+  serveMachines('opcua', plan.opcua, { prepare: prepareOpcUa, discard: discardOpcUa }, async (id, simulation) =>
+    (await loadOpcUa()).serveSimulatedOpcUa({ id, plant: config.plant, simulation, server: opcuaServer, serverPkiDir, clientPkiDir: join(pkiDir, 'opcua') }),
+  );
+  serveMachines('modbus', plan.modbus, { prepare: loadModbus }, async (id, simulation) => (await loadModbus()).serveSimulatedModbus({ id, plant: config.plant, simulation }));
+  return served;
 }

@@ -23,6 +23,8 @@ export interface ServeFactoryOpcUaOptions {
   start?: number;
   /** Serve this simulation (e.g. one a backfill returned, or one that emits only some machines) instead of a new one. */
   simulation?: FactorySimulation;
+  /** A server from `createOpcUaServer`, initialised, not started (prepared while a backfill ran); its own port and PKI apply. */
+  server?: OPCUAServer;
 }
 
 export interface ServedFactoryOpcUa {
@@ -42,6 +44,9 @@ export function factoryNodeId(path: string): string {
   return `ns=1;s=${path}`;
 }
 
+/** The product name the factory server announces. */
+export const FACTORY_PRODUCT = 'Loom virtual factory';
+
 const OPCUA_TYPE: Record<TagDefinition['type'], DataType> = { number: DataType.Double, boolean: DataType.Boolean, string: DataType.String, json: DataType.String };
 
 /**
@@ -58,7 +63,7 @@ const OPCUA_TYPE: Record<TagDefinition['type'], DataType> = { number: DataType.D
 export async function serveFactoryOpcUa(init: ServeFactoryOpcUaOptions): Promise<ServedFactoryOpcUa> {
   const simulation = init.simulation ?? new FactorySimulation(init.plant, init.options ?? {}, init.start ?? Date.now());
   const defs = simulation.tagDefinitions();
-  const server = await createOpcUaServer({ port: init.port ?? 4840, hostname: init.hostname, pkiDir: init.pkiDir, users: init.users, allowAnonymous: init.allowAnonymous }, 'Loom virtual factory');
+  const server = init.server ?? (await createOpcUaServer({ port: init.port ?? 4840, hostname: init.hostname, pkiDir: init.pkiDir, users: init.users, allowAnonymous: init.allowAnonymous }, FACTORY_PRODUCT));
   const addressSpace = server.engine.addressSpace;
   if (!addressSpace) throw new Error('no address space');
   const ns = addressSpace.getOwnNamespace();

@@ -26,6 +26,6 @@ export { qualityOf, valueOf, timestampOf } from './quality.js';
 /** The virtual factory as an OPC UA server. */
 export { serveFactoryOpcUa, factoryNodeId, type ServeFactoryOpcUaOptions, type ServedFactoryOpcUa } from './factory-server.js';
 /** Simulated machines behind an in-process OPC UA server with a client reading them (simulator.machines: opcua). */
-export { serveSimulatedOpcUa, type ServeSimulatedOpcUaOptions } from './simulated-server.js';
+export { serveSimulatedOpcUa, prepareSimulatedOpcUa, type ServeSimulatedOpcUaOptions } from './simulated-server.js';
 /** Sends node-opcua's console warnings to a sink (e.g. a pino logger) or nowhere. */
 export { quietOpcUa } from './logging.js';

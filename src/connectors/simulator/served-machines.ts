@@ -29,6 +29,8 @@ export interface ServedMachinesInit {
   now?: number;
   /** Loads what `serve` needs (the protocol stack); runs alongside the history so the two overlap. */
   prepare?(): Promise<unknown>;
+  /** Frees what `prepare` made when Loom stops before serving. */
+  discard?(): Promise<void>;
   /** Starts the server fed by `simulation` and creates its client; loaded lazily (protocol stacks are heavy). */
   serve(simulation: FactorySimulation): Promise<ServedTransport>;
 }
@@ -95,7 +97,10 @@ export class ServedMachines implements Connector {
       simulation = new FactorySimulation(this.init.plant, this.init.options, now);
     }
     await prepared;
-    if (this.stopped) return;
+    if (this.stopped) {
+      await this.init.discard?.();
+      return;
+    }
     const served = await this.init.serve(simulation);
     if (this.stopped) {
       await served.close();
