@@ -123,6 +123,7 @@ export function summary(report: ImportReport): string {
     for (const [reason, n] of Object.entries(report.byReason)) lines.push(`  ${reason.padEnd(15)} ${n.toLocaleString('en')}`);
     lines.push('First rejects:');
     for (const r of report.firstRejects) lines.push(`  ${report.position} ${r.line}${r.column ? `, column ${r.column}` : ''}: ${r.reason}: ${r.detail}`);
+    if (report.rejectsError) lines.push(`The rejects file could not be written (${report.rejectsError}); pass --rejects PATH.`);
     if (report.rejectsFile) {
       const all = report.rejectsWritten === report.rejected ? 'all of them' : `the first ${report.rejectsWritten.toLocaleString('en')}`;
       lines.push(`Rejected ${report.position}s with reasons (${all}): ${report.rejectsFile}`);

@@ -227,6 +227,13 @@ describe('importFile', () => {
     ]);
   });
 
+  test('a rejects file that cannot be written is reported, and the import still completes', async () => {
+    const path = file('unwritable.csv', `ts,tag,value\n2026-11-24T01:00:00Z,${TEMP},1\n2026-11-24T01:00:01Z,${TEMP},x\n`);
+    const report = await run({ file: path, rejectsFile: join(store.dir, 'no-such-folder', 'r.csv') });
+    assert.deepEqual([report.imported, report.rejected, report.rejectsFile], [1, 1, undefined]);
+    assert.match(report.rejectsError!, /no-such-folder\/r\.csv: ENOENT/);
+  });
+
   test('a unit column that disagrees with the tag is rejected rather than stored in the wrong unit', async () => {
     const path = file('units.csv', `ts,tag,value,unit\n2026-11-24T00:00:00Z,${PRESSURE},5,bar\n2026-11-24T00:00:01Z,${PRESSURE},500,kPa\n`);
     const report = await run({ file: path, rejectsFile: null });

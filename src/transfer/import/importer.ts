@@ -59,6 +59,8 @@ export interface ImportReport {
   firstRejects: RejectSample[];
   rejectsFile?: string;
   rejectsWritten: number;
+  /** Set when the rejects file could not be written. */
+  rejectsError?: string;
   createdTags: Array<{ path: string; type: DataType }>;
   position: 'line' | 'row';
   seconds: number;
@@ -153,6 +155,7 @@ export async function importFile(target: ImportTarget, options: ImportOptions): 
       firstRejects: rejects.first,
       rejectsFile: rejects.path,
       rejectsWritten: rejects.written,
+      rejectsError: rejects.error,
       createdTags,
       position: source.position,
       seconds,

@@ -29,6 +29,8 @@ export class RejectReport {
   /** The first few, kept for the summary printed at the end. */
   readonly first: RejectSample[] = [];
   written = 0;
+  /** Why the rejects file could not be written (a read-only folder ...); the counts are still complete. */
+  error?: string;
   private stream?: WriteStream;
 
   constructor(
@@ -40,9 +42,12 @@ export class RejectReport {
     this.total++;
     this.byReason[reason] = (this.byReason[reason] ?? 0) + 1;
     if (this.first.length < 5) this.first.push({ line, column, reason, detail });
-    if (this.file && this.written < this.keep) {
+    if (this.file && this.written < this.keep && this.error === undefined) {
       if (!this.stream) {
         this.stream = createWriteStream(this.file);
+        this.stream.on('error', (error) => {
+          this.error = `${this.file}: ${error.message}`;
+        });
         this.stream.write(csvLine(['line', 'column', 'reason', 'detail', 'record']));
       }
       const text = csvLine(record.map((v) => (v === null || v === undefined ? '' : String(v)))).slice(0, -1);
@@ -53,12 +58,12 @@ export class RejectReport {
 
   /** Where the rejects went, once any were written. */
   get path(): string | undefined {
-    return this.stream ? this.file : undefined;
+    return this.stream && this.error === undefined ? this.file : undefined;
   }
 
   async close(): Promise<void> {
     const stream = this.stream;
-    if (!stream) return;
-    await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    if (!stream || stream.destroyed) return;
+    await new Promise<void>((resolve) => stream.end(() => resolve()));
   }
 }
