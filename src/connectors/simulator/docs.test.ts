@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../model/index.js';
-import { FactorySimulation, MACHINE_KINDS, STATE_NAMES, VirtualFactory } from './index.js';
+import { FactorySimulation, MACHINE_KINDS, STATE_NAMES, VirtualFactory, planTransports } from './index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const readme = readFileSync(join(here, 'README.md'), 'utf8');
@@ -20,6 +20,8 @@ test('sample-config.yaml loads with the real config loader and simulates its kno
   );
   const sim = new FactorySimulation(config.plant, config.simulator, Date.UTC(2025, 0, 6, 8));
   assert.ok(sim.step([]) > 0);
+  const plan = planTransports(config.plant, config.simulator);
+  assert.deepEqual([plan.opcua, plan.modbus, plan.direct.length], [['acme/berlin/baking/line-3/oven-1'], ['acme/berlin/filling/line-2/filler-1'], 3]);
 });
 
 test('README lists every kind, every process signal with its unit and resolution, and every state', () => {
