@@ -27,6 +27,8 @@ interface Props {
 }
 
 const PAD = { top: 12, right: 92, bottom: 26, left: 62 };
+/** Points drawn as dots when there are at most this many. */
+const DOTS_UP_TO = 600;
 
 /** Label positions at least `gap` px apart, kept in order (limit labels close together stay readable). */
 function spread(ys: number[], gap: number): number[] {
@@ -117,7 +119,8 @@ export function ControlChart({ title, points, limits, violations, zones = false,
         ))}
         <path d={path.join(' ')} class="series" />
         {points.map((p) =>
-          p.value === null ? null : (
+          // Past a few hundred points dots only clutter the line: flagged points keep theirs.
+          p.value === null || (points.length > DOTS_UP_TO && !flagged.has(p.index)) ? null : (
             <circle key={p.index} cx={x(p.index)} cy={y(p.value)} r={flagged.has(p.index) ? 3.2 : 2.4} class={flagged.has(p.index) ? 'point flagged' : 'point'}>
               <title>{`#${p.index + 1}${p.ts ? ` · ${formatDateTime(p.ts)}` : ''}: ${formatNumber(p.value)}`}</title>
             </circle>
