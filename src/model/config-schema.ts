@@ -11,7 +11,7 @@ import { idealCycleTimesSchema, siteShiftsSchema } from '../analytics/oee/config
 import { spcConfigSchema } from '../analytics/spc/config.js';
 import { compressionSchema } from '../historian/compression/config.js';
 import { retentionSchema } from '../historian/retention/config.js';
-import { simulatorMachinesSchema } from '../connectors/simulator/config.js';
+import { simulatorMachinesSchema, unknownSimulatorMachines } from '../connectors/simulator/config.js';
 
 // One schema per config block: validation, TypeScript types and the reference in README all come
 // from here, so a field's description lives in exactly one place.
@@ -184,7 +184,11 @@ export const loomConfigSchema = z
     spc: spcConfigSchema.prefault({}).describe('Statistical process control: tags watched live with a control chart; rule violations become events'),
     plant: plantSchema.describe('The ISA-95 plant model: enterprise > site > area > line > machine'),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const path of unknownSimulatorMachines(config.simulator.machines, config.plant))
+      ctx.addIssue({ code: 'custom', path: ['simulator', 'machines', path], message: `'${path}' is not a machine of the plant: use a full path enterprise/site/area/line/machine` });
+  });
 
 export type LoomConfig = z.output<typeof loomConfigSchema>;
 export type LoomConfigInput = z.input<typeof loomConfigSchema>;

@@ -47,12 +47,16 @@ test('planTransports: machines override the transport; unknown paths are refused
   assert.throws(() => planTransports(plant, { machines: { 'acme/berlin/baking/line-3/oven-9': 'opcua' } }), /simulator\.machines: 'acme\/berlin\/baking\/line-3\/oven-9' is not a machine of the plant/);
 });
 
-test('the config accepts simulator.machines and names a wrong transport with its line', () => {
+test('the config accepts simulator.machines and names a wrong transport or an unknown machine with its line', () => {
   const base = 'simulator:\n  machines:\n';
-  const plantBlock = 'plant:\n  enterprise: { id: acme }\n  sites:\n    - { id: berlin, timezone: Europe/Berlin, areas: [] }\n';
-  assert.deepEqual(parseConfig(`${base}    a/b/c/d/e: opcua\n${plantBlock}`).simulator.machines, { 'a/b/c/d/e': 'opcua' });
+  const plantBlock = 'plant:\n  enterprise: { id: acme }\n  sites:\n    - id: berlin\n      timezone: Europe/Berlin\n      areas:\n        - id: a\n          lines:\n            - id: l\n              machines: [{ id: m, kind: oven }]\n';
+  assert.deepEqual(parseConfig(`${base}    acme/berlin/a/l/m: opcua\n${plantBlock}`).simulator.machines, { 'acme/berlin/a/l/m': 'opcua' });
   assert.throws(
-    () => parseConfig(`${base}    a/b/c/d/e: profinet\n${plantBlock}`, 'plant.yaml'),
+    () => parseConfig(`${base}    acme/berlin/a/l/m: profinet\n${plantBlock}`, 'plant.yaml'),
     (error: unknown) => error instanceof ConfigError && /plant\.yaml:3:\d+.*simulator\.machines/.test(error.message) && /opcua/.test(error.message),
+  );
+  assert.throws(
+    () => parseConfig(`${base}    acme/berlin/a/l/m: opcua\n    acme/berlin/a/l/oven-9: modbus\n${plantBlock}`, 'plant.yaml'),
+    (error: unknown) => error instanceof ConfigError && /plant\.yaml:4:\d+/.test(error.message) && /'acme\/berlin\/a\/l\/oven-9' is not a machine of the plant/.test(error.message),
   );
 });
