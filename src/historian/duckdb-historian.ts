@@ -16,7 +16,8 @@ import {
   type WorkerQueryResult,
 } from './protocol.js';
 import { alignedGrid, alignedResult, type AlignedQuery, type AlignedResult } from './aligned.js';
-import { boundaryPoint, storedValue, toResult } from './answers.js';
+import { boundaryPoint, storedValue, toResult, type StoredRow } from './answers.js';
+import { changedPoints, checkCounterSums, checkValueChanges, counterSumsResult, type CounterSumsQuery, type CounterSumsResult, type ValueChangesQuery } from './reductions.js';
 import { checkCorrections, toCorrection } from './corrections.js';
 import { interpolatedResult, valueAtResult, type NeighbourRow } from './interpolation.js';
 import { checkInterpolation, checkQuery } from './query-plan.js';
@@ -27,6 +28,7 @@ import type {
   CorrectionQuery,
   Historian,
   HistorianStats,
+  HistoryPoint,
   HistoryQuery,
   HistoryResult,
   InterpolatedQuery,
@@ -243,6 +245,19 @@ export class DuckDbHistorian implements Historian {
       const info = this.byId[c.tag];
       return info ? [toCorrection(info.path, info.kind, c)] : [];
     });
+  }
+
+  async valueChanges(query: ValueChangesQuery): Promise<HistoryPoint[]> {
+    const info = this.tagInfo(query.tag);
+    checkValueChanges(query);
+    return changedPoints(info.kind, await this.request<StoredRow[]>({ type: 'changes', query: { tagId: info.id, from: query.from, to: query.to } }));
+  }
+
+  async counterSums(query: CounterSumsQuery): Promise<CounterSumsResult> {
+    const info = this.tagInfo(query.tag);
+    if (info.kind === 'text') throw new Error(`counter sums of '${query.tag}': a text tag is no counter`);
+    checkCounterSums(query);
+    return counterSumsResult(query, await this.request<number[][]>({ type: 'counterSums', query: { ...query, cuts: [...query.cuts], tagId: info.id } }));
   }
 
   latest(pattern?: string): LatestValue[] {

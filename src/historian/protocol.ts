@@ -2,6 +2,7 @@
 // transferred typed arrays, so handing a batch over costs the event loop almost nothing.
 
 import type { NeighbourQuery } from './interpolation.js';
+import type { WorkerChangesQuery, WorkerCounterSumsQuery } from './reduction-runner.js';
 import type { StoredRow } from './answers.js';
 import type { Aggregate, HistoryQuery, RetentionPolicy } from './types.js';
 
@@ -111,6 +112,8 @@ export type Request =
   | { type: 'query'; query: WorkerQuery }
   | { type: 'neighbours'; query: NeighbourQuery }
   | { type: 'aligned'; query: AlignedBucketsQuery }
+  | { type: 'changes'; query: WorkerChangesQuery }
+  | { type: 'counterSums'; query: WorkerCounterSumsQuery }
   | { type: 'corrections'; filter: CorrectionFilter }
   | { type: 'retention'; policy: RetentionPolicy; now: number; tagIds?: number[] }
   | { type: 'counts' }

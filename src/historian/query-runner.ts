@@ -53,7 +53,7 @@ export async function runCorrections(conn: DuckDBConnection, f: CorrectionFilter
   return (await conn.runAndReadAll(correctionsSelect('corrections', f.tagId, f.from, f.to, f.limit))).getRows().map(storedCorrection);
 }
 
-async function inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+export async function inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
   await conn.run('BEGIN TRANSACTION');
   try {
     const result = await work();
@@ -175,7 +175,7 @@ async function textBuckets(
 }
 
 /** Samples of some tags in [from, to), deduplicated across `raw` and `landing` (landing wins, last write wins). */
-function samples(tags: number | readonly number[], from: number, to: number, hasLanding: boolean): string {
+export function samples(tags: number | readonly number[], from: number, to: number, hasLanding: boolean): string {
   const inRange = `${tagsIn(tags)} AND ts >= ${from} AND ts < ${to}`;
   if (!hasLanding) return `(SELECT tag, ts, q, num, str FROM raw WHERE ${inRange})`;
   return `(SELECT r.tag, r.ts, r.q, r.num, r.str FROM (SELECT * FROM raw WHERE ${inRange}) r

@@ -1,5 +1,6 @@
 import type { Quality, Sample, SampleValue, TagDefinition } from '../model/index.js';
 import type { AlignedQuery, AlignedResult } from './aligned.js';
+import type { CounterSumsQuery, CounterSumsResult, ValueChangesQuery } from './reductions.js';
 
 /**
  * Aggregates a bucketed history query can ask for. `twa` is the time-weighted average; `stddev` the
@@ -209,6 +210,10 @@ export interface Historian {
   valueAt(query: ValueAtQuery): Promise<ValueAtResult>;
   /** Recorded corrections, newest first. */
   corrections(query: CorrectionQuery): Promise<Correction[]>;
+  /** Good and uncertain samples in [from, to) whose value differs from the previous such sample (see reductions.ts). */
+  valueChanges(query: ValueChangesQuery): Promise<HistoryPoint[]>;
+  /** A cumulative counter's increments (wraps, resets, glitches) summed between cut points, in the store (see reductions.ts). */
+  counterSums(query: CounterSumsQuery): Promise<CounterSumsResult>;
   /** Latest value per tag, from memory. Optional pattern with MQTT wildcards. */
   latest(pattern?: string): LatestValue[];
   /** Deletes data older than each policy's age, relative to `now`; with `tags` (paths), of those tags only. */

@@ -7,6 +7,7 @@ import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duc
 import { ChunkWriter } from './chunk-writer.js';
 import { compact } from './compaction.js';
 import { runAlignedBuckets, runCorrections, runNeighbours, runQuery } from './query-runner.js';
+import { runCounterSums, runValueChanges } from './reduction-runner.js';
 import { SCHEMA_SQL, STAGE_SQL, stagePath } from './schema.js';
 import type { FromWorker, Request, StoredKind, StoredLatest, StoredTag, TableCounts, ToWorker, WorkerOptions } from './protocol.js';
 
@@ -95,6 +96,10 @@ async function handle(request: Request): Promise<unknown> {
       return onQuery(() => runNeighbours(queryConn, request.query));
     case 'aligned':
       return onQuery(() => runAlignedBuckets(queryConn, request.query));
+    case 'changes':
+      return onQuery(() => runValueChanges(queryConn, request.query));
+    case 'counterSums':
+      return onQuery(() => runCounterSums(queryConn, request.query));
     case 'corrections':
       return onQuery(() => runCorrections(queryConn, request.filter));
     case 'retention':

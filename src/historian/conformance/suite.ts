@@ -11,6 +11,7 @@ import type { Quality, Sample, TagDefinition } from '../../model/index.js';
 import { AGGREGATES, type Aggregate, type Historian, type HistoryResult, type WriteReport } from '../types.js';
 import { assertClose, random, reference, referenceInterpolation, type RefSample } from './reference.js';
 import { queryCases } from './query-cases.js';
+import { reductionCases } from './reduction-cases.js';
 
 export interface ConformanceOptions {
   /** Passed to the backend: samples accepted but not yet durable before `write` waits. */
@@ -88,6 +89,7 @@ export function historianConformance(name: string, makeHistorian: MakeHistorian)
     }
 
     queryCases(open, { T0, TEMP, RUNNING, STATE, OTHER });
+    reductionCases(open, { T0, TEMP, RUNNING, STATE });
 
     it('the reference implementation agrees with hand-computed buckets', () => {
       const samples: RefSample[] = [

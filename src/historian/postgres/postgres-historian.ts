@@ -12,6 +12,7 @@ import type {
   CorrectionQuery,
   Historian,
   HistorianStats,
+  HistoryPoint,
   HistoryQuery,
   HistoryResult,
   InterpolatedQuery,
@@ -26,6 +27,8 @@ import { copyNumber, copyText } from './copy-in.js';
 import { mergeBatch } from './merge.js';
 import { partitionName, Partitions } from './partitions.js';
 import { runPgCorrections, runPgNeighbours, runPgQuery } from './pg-query.js';
+import { runPgCounterSums, runPgValueChanges } from './pg-reductions.js';
+import { changedPoints, checkCounterSums, checkValueChanges, counterSumsResult, type CounterSumsQuery, type CounterSumsResult, type ValueChangesQuery } from '../reductions.js';
 import { DAY_MS, ident, schemaSql, WRITER_TEMP_SQL } from './pg-sql.js';
 import { chooseLayout, createHypertable, dropChunks, type RawLayout } from './timescale.js';
 
@@ -266,6 +269,21 @@ export class PostgresHistorian implements Historian {
     const checked = checkInterpolation({ ...query, from: query.ts, to: query.ts + 1, stepMs: 1 }, info.kind);
     const [row] = await runPgNeighbours(pool, this.schema, { tagId: info.id, from: query.ts, to: query.ts + 1, stepMs: 1 });
     return valueAtResult(query.tag, info.kind, checked, row);
+  }
+
+  async valueChanges(query: ValueChangesQuery): Promise<HistoryPoint[]> {
+    const { pool } = this.ready();
+    const info = this.tagInfo(query.tag);
+    checkValueChanges(query);
+    return changedPoints(info.kind, await runPgValueChanges(pool, this.schema, info.id, query.from, query.to));
+  }
+
+  async counterSums(query: CounterSumsQuery): Promise<CounterSumsResult> {
+    const { pool } = this.ready();
+    const info = this.tagInfo(query.tag);
+    if (info.kind === 'text') throw new Error(`counter sums of '${query.tag}': a text tag is no counter`);
+    checkCounterSums(query);
+    return counterSumsResult(query, await runPgCounterSums(pool, this.schema, info.id, query));
   }
 
   async corrections(query: CorrectionQuery): Promise<Correction[]> {
