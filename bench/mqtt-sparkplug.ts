@@ -2,7 +2,8 @@
 // worker thread through Mosquitto (127.0.0.1:1883, or --url), into
 //   1. baseline: a bare mqtt.js subscriber that counts messages (x 100 metrics);
 //   2. the host: decode, seq, alias resolution, samples into the connector's publish callback;
-//   3. end to end: host -> Ingest (normalisation) -> bus -> DuckDB historian (worker), durable rows.
+//   3. end to end: host -> Ingest (normalisation) -> bus -> DuckDB historian (worker), durable rows;
+//   4. the same core without MQTT: the host's engine fed the same payloads in-process.
 // Each stage runs --seconds (default 8). The publisher stays at most --window messages ahead of what
 // the consumer has taken, so the broker never drops and the figure is the sustained rate.
 // Run: node --import tsx bench/mqtt-sparkplug.ts [--seconds 8] [--metrics 100] [--window 2000] [--url mqtt://127.0.0.1:1883]
@@ -16,7 +17,9 @@ import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { encodePayload } from '../src/connectors/sparkplug/codec.js';
 import { DataTypes } from '../src/connectors/sparkplug/datatypes.js';
+import { HostEngine } from '../src/connectors/sparkplug/host-engine.js';
 import { SparkplugHost } from '../src/connectors/sparkplug/host.js';
+import { AssetMapper } from '../src/connectors/sparkplug/naming.js';
 import type { RawSample } from '../src/connectors/types.js';
 import { openCore } from '../src/app.js';
 import { TagRegistry, parseConfig } from '../src/model/index.js';
@@ -27,6 +30,36 @@ interface PublisherInput {
   metrics: number;
   window: number;
   seconds: number;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+
+/**
+ * The edge node's NBIRTH and 256 NDATA payloads (one per seq), encoded once; each send copies one and
+ * writes its timestamp in place with `stamp` (field 1 comes first and a 2026 timestamp is always a
+ * 6-byte varint), so producing them costs little CPU.
+ */
+function payloads(metrics: number) {
+  const birth = encodePayload({
+    timestamp: T0,
+    seq: 0,
+    metrics: [
+      { name: 'bdSeq', datatype: DataTypes.UInt64, value: 0 },
+      { name: 'Node Control/Rebirth', alias: 0, datatype: DataTypes.Boolean, value: false },
+      ...Array.from({ length: metrics }, (_, i) => ({ name: `Signal ${i}`, alias: i + 1, datatype: DataTypes.Double, value: 0 })),
+    ],
+  });
+  const data = Array.from({ length: 256 }, (_, seq) =>
+    Buffer.from(encodePayload({ timestamp: T0, seq, metrics: Array.from({ length: metrics }, (_, i) => ({ alias: i + 1, datatype: DataTypes.Double, value: Math.round((50 + 10 * Math.sin((seq + i) / 50)) * 100) / 100 })) })),
+  );
+  const stamp = (bytes: Buffer, ts: number) => {
+    let v = ts;
+    for (let i = 1; i <= 6; i++) {
+      bytes[i] = i < 6 ? (v % 128) | 0x80 : v % 128;
+      v = Math.floor(v / 128);
+    }
+  };
+  return { birth, data, stamp };
 }
 
 // ---------------- the edge node (worker thread) ----------------
@@ -44,32 +77,12 @@ if (!isMainThread) {
     client.once('connect', () => resolve());
     client.once('error', reject);
   });
-  const t0 = Date.UTC(2026, 0, 1);
-  const birth = encodePayload({
-    timestamp: t0,
-    seq: 0,
-    metrics: [
-      { name: 'bdSeq', datatype: DataTypes.UInt64, value: 0 },
-      { name: 'Node Control/Rebirth', alias: 0, datatype: DataTypes.Boolean, value: false },
-      ...Array.from({ length: metrics }, (_, i) => ({ name: `Signal ${i}`, alias: i + 1, datatype: DataTypes.Double, value: 0 })),
-    ],
-  });
+  const t0 = T0;
+  const { birth, data: templates, stamp } = payloads(metrics);
   await client.publishAsync(`spBv1.0/${group}/NBIRTH/bench`, Buffer.from(birth), { qos: 0 });
   const topic = `spBv1.0/${group}/NDATA/bench`;
   const deadline = Date.now() + seconds * 1_000;
   let sent = 0;
-  // 256 payloads (one per seq) encoded once; each send copies one and writes its timestamp in place
-  // (field 1 comes first and a 2026 timestamp is always a 6-byte varint), so the edge costs little CPU.
-  const templates = Array.from({ length: 256 }, (_, seq) =>
-    Buffer.from(encodePayload({ timestamp: t0, seq, metrics: Array.from({ length: metrics }, (_, i) => ({ alias: i + 1, datatype: DataTypes.Double, value: Math.round((50 + 10 * Math.sin((seq + i) / 50)) * 100) / 100 })) })),
-  );
-  const stamp = (bytes: Buffer, ts: number) => {
-    let v = ts;
-    for (let i = 1; i <= 6; i++) {
-      bytes[i] = i < 6 ? (v % 128) | 0x80 : v % 128;
-      v = Math.floor(v / 128);
-    }
-  };
   while (Date.now() < deadline) {
     if (sent - consumed >= window) {
       await new Promise<void>((resolve) => {
@@ -208,5 +221,56 @@ if (isMainThread) {
     await core.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+
+  // 4. the same core without MQTT: the host's engine fed the same payloads in-process, so what
+  // stage 3 loses to the broker, the socket and the publisher sharing the cores shows.
+  const dir4 = mkdtempSync(join(tmpdir(), 'loom-bench-sparkplug-'));
+  try {
+    const config = parseConfig(`plant:\n  enterprise: { id: bench }\n  sites: [{ id: site }]\n`);
+    const core = await openCore({ config, file: 'bench', baseDir: dir4 }, { dataDir: dir4, logger: false });
+    const { registry, ingest, historian } = core;
+    let durable = 0;
+    historian.onWrite((report) => void (durable += report.rows));
+    let pending: Promise<void> | undefined;
+    const engine = new HostEngine({
+      connectorId: 'sparkplug',
+      hostId: `bench-core-${run}`,
+      mapper: new AssetMapper('bench', []),
+      reorderTimeoutMs: 1_000,
+      rebirthIntervalMs: 1_000,
+      maxPayloadBytes: 1_048_576,
+      registerTag: (tag) => registry.upsert(tag),
+      publish: (samples) => void (pending = ingest.publish(samples, 'sparkplug')),
+      sendRebirth: () => undefined,
+      onOwnOffline: () => undefined,
+    });
+    const { birth, data, stamp } = payloads(metrics);
+    engine.handle('spBv1.0/bench/NBIRTH/core', birth);
+    const started = performance.now();
+    const deadline = started + input.seconds * 1_000;
+    let sent = 0;
+    while (performance.now() < deadline) {
+      // As over MQTT: one message at a time, waiting when the bus asks; a turn of the event loop per
+      // 50 messages (about what one socket read brings).
+      for (let i = 0; i < 50; i++) {
+        sent++;
+        const bytes = Buffer.from(data[sent % 256]);
+        stamp(bytes, T0 + sent * 100);
+        engine.handle('spBv1.0/bench/NDATA/core', bytes);
+        if (pending) await pending;
+        pending = undefined;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await core.bus.idle();
+    const expected = ingest.stats().accepted;
+    const drainDeadline = Date.now() + 15_000;
+    while (durable < expected && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    const rate = durable / ((performance.now() - started) / 1_000);
+    line('core without MQTT: engine -> ingest -> bus -> DuckDB rows/s', `${Math.round(rate)} (${durable} durable of ${expected}, drain included)`);
+    await core.close();
+  } finally {
+    rmSync(dir4, { recursive: true, force: true });
   }
 }
