@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { FileRefused, importFile, loadMappingFile, type ImportOptions } from './index.js';
+import { FileRefused, importFile, ImportStopped, loadMappingFile, type ImportOptions } from './index.js';
 import { openTestStore, PRESSURE, PRODUCT, rawHistory, RUNNING, TEMP, type TestStore } from './testing.js';
 
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
@@ -232,6 +232,33 @@ describe('importFile', () => {
     const report = await run({ file: path, rejectsFile: join(store.dir, 'no-such-folder', 'r.csv') });
     assert.deepEqual([report.imported, report.rejected, report.rejectsFile], [1, 1, undefined]);
     assert.match(report.rejectsError!, /no-such-folder\/r\.csv: ENOENT/);
+  });
+
+  test('a historian failure part-way stops the import saying which lines are stored; running it again completes it', async () => {
+    const day = Date.UTC(2026, 10, 26);
+    const lines = ['ts,tag,value'];
+    for (let i = 0; i < 30_000; i++) lines.push(`${new Date(day + i * 1000).toISOString()},${TEMP},${i}`);
+    const path = file('long-run.csv', `${lines.join('\n')}\n`);
+    let writes = 0;
+    // The real historian, except that its third write fails as a dropped connection would.
+    const flaky = new Proxy(store.historian, {
+      get(target, prop) {
+        if (prop === 'write') return (samples: Parameters<typeof target.write>[0]) => (++writes === 3 ? Promise.reject(new Error('connection lost')) : target.write(samples));
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const stopped = await importFile({ registry: store.registry, historian: flaky }, { file: path, batchSize: 2_000, rejectsFile: null }).catch((error: Error) => error);
+    assert.ok(stopped instanceof ImportStopped, String(stopped));
+    const through = Number(/rows up to line (\d+) are stored/.exec(stopped.message)?.[1]);
+    assert.match(stopped.message, /long-run\.csv stopped: connection lost; rows up to line \d+ are stored\. Running the import again is safe/);
+    const stored = await rawHistory(store.historian, TEMP, day, day + 86_400_000);
+    assert.ok(stored.length >= through - 1, `${stored.length} stored, the message says lines 2..${through}`);
+    assert.ok(stored.length < 30_000);
+
+    const again = await run({ file: path, rejectsFile: null });
+    assert.deepEqual([again.imported, again.rejected], [30_000, 0]);
+    assert.equal((await rawHistory(store.historian, TEMP, day, day + 86_400_000)).length, 30_000);
   });
 
   test('a unit column that disagrees with the tag is rejected rather than stored in the wrong unit', async () => {
