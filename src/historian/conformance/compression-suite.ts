@@ -8,6 +8,9 @@ import type { Sample } from '../../model/index.js';
 import { tagRoleSchema } from '../../model/config-schema.js';
 import { withCompression, compressionSchema, deviation, errorBound, resolveCompression } from '../compression/index.js';
 import { applyRetentionClasses, retentionSchema } from '../retention/index.js';
+import { FactorySimulation } from '../../connectors/simulator/index.js';
+import type { RawSample } from '../../connectors/types.js';
+import { loadDemoConfig } from '../../model/index.js';
 import type { Historian } from '../types.js';
 import { random } from './reference.js';
 import { OTHER, s, T0, TAGS, TEMP, type HistorianHandle, type MakeHistorian } from './suite.js';
@@ -73,6 +76,44 @@ export function compressionConformance(name: string, makeHistorian: MakeHistoria
       assert.equal(stats.compression?.samplesStored, stored.length + other.length);
       assert.equal(stats.rawRows, stored.length + other.length);
       assert.equal(stats.compression?.compressedTags, 1);
+    });
+
+    it("reads the simulator's process signals back within each tag's bound (0.5 % of span)", async () => {
+      const handle = await makeHistorian();
+      handles.push(handle);
+      const config = compressionSchema(tagRoleSchema).parse({ enabled: true, compDevPercent: 0.5, classes: [{ roles: ['process'] }, { tags: '#', enabled: false }] });
+      const h = withCompression(handle.historian, config);
+      const sim = new FactorySimulation(loadDemoConfig().config.plant, { seed: 7 }, T0);
+      const tags = sim.tagDefinitions().filter((t) => t.role === 'process');
+      await h.defineTags(tags.map((t, i) => ({ ...t, id: i + 1 })));
+      const received = new Map<string, Sample[]>(tags.map((t) => [t.path, []]));
+      const out: RawSample[] = [];
+      while (sim.nextTs < T0 + 3_600_000) {
+        out.length = 0;
+        while (out.length < 20_000 && sim.nextTs < T0 + 3_600_000) sim.step(out, true);
+        const batch = out.flatMap((raw) => {
+          const list = received.get(raw.tag);
+          if (!list) return [];
+          const sample = s(raw.tag, raw.ts as number, raw.value as number, raw.quality ?? 'good');
+          list.push(sample);
+          return [sample];
+        });
+        await h.write(batch);
+      }
+      await h.flush();
+      let receivedCount = 0;
+      for (const tag of tags) {
+        const resolved = resolveCompression(config, tag);
+        assert.ok(resolved.compress, tag.path);
+        const stored = await readAll(h, tag.path, T0, T0 + D);
+        const found = deviation(received.get(tag.path)!, stored);
+        assert.equal(found.uncovered, 0, tag.path);
+        assert.ok(found.max <= errorBound(resolved.settings) * (1 + 1e-9), `${tag.path}: ${found.max}`);
+        receivedCount += received.get(tag.path)!.length;
+      }
+      const stats = h.compressionStats();
+      assert.equal(stats.samplesReceived, receivedCount);
+      assert.ok(stats.ratio! > 2, `ratio ${stats.ratio}`);
     });
 
     it('serves the newest received value as latest and stores it on flush and on close', async () => {
