@@ -249,6 +249,8 @@ async function applyRetention(policy: { rawMs: number; minuteMs: number; hourMs:
   const ofTags = tagIds === undefined ? '' : ` AND tag IN (${tagIds.map((id) => Math.trunc(id)).join(', ')})`;
   const rawCut = Math.floor(now - policy.rawMs);
   const raw = (await deleted(`DELETE FROM raw WHERE ts < ${rawCut}${ofTags}`)) + (await deleted(`DELETE FROM stage.landing WHERE ts < ${rawCut}${ofTags}`));
+  // A correction explains a raw sample: it goes with it.
+  await deleted(`DELETE FROM corrections WHERE ts < ${rawCut}${ofTags}`);
   const minute = await deleted(`DELETE FROM rollup_1m WHERE bucket + 60000 <= ${Math.floor(now - policy.minuteMs)}${ofTags}`);
   const hour = await deleted(`DELETE FROM rollup_1h WHERE bucket + 3600000 <= ${Math.floor(now - policy.hourMs)}${ofTags}`);
   return { raw, minute, hour };

@@ -292,6 +292,12 @@ export function queryCases(open: () => Promise<{ h: Historian }>, { T0, TEMP, RU
     assert.deepEqual((await h.query({ tag: TEMP, from: T0, to: T0 + M, bucketMs: M, agg: 'count' })).points.map((p) => p.value), [3]);
     assert.deepEqual((await h.query({ tag: TEMP, from: T0, to: T0 + M, bucketMs: M, agg: 'max' })).points.map((p) => p.value), [6]);
     await assert.rejects(h.corrections({ tag: 'acme/nowhere', from: T0, to: T0 + H }), /unknown tag 'acme\/nowhere'/);
+    // Retention deletes corrections with the raw samples they explain, per class too.
+    await h.applyRetention({ rawMs: H, minuteMs: D, hourMs: D }, T0 + H + S + 1, [STATE]);
+    assert.deepEqual((await h.corrections({ from: T0 - H, to: T0 + H })).map((c) => c.tag).sort(), [TEMP, TEMP, TEMP]);
+    await h.applyRetention({ rawMs: H, minuteMs: D, hourMs: D }, T0 + H + S + 1);
+    assert.deepEqual((await h.corrections({ from: T0 - H, to: T0 + H })).map((c) => c.ts - T0), [2 * S], 'kept: the one at or after the cut');
+    assert.equal((await h.stats()).corrections, 1);
     await assert.rejects(h.corrections({ from: T0 + H, to: T0 }), /reversed/);
   });
 

@@ -332,6 +332,8 @@ export class PostgresHistorian implements Historian {
         }
       }
       raw += (await writer.query(`DELETE FROM ${s}.raw WHERE ts < $1`, [rawCut])).rowCount ?? 0;
+      // A correction explains a raw sample: it goes with it.
+      await writer.query(`DELETE FROM ${s}.corrections WHERE ts < $1`, [rawCut]);
       const minute = (await writer.query(`DELETE FROM ${s}.rollup_1m WHERE bucket + 60000 <= $1`, [Math.floor(now - policy.minuteMs)])).rowCount ?? 0;
       const hour = (await writer.query(`DELETE FROM ${s}.rollup_1h WHERE bucket + 3600000 <= $1`, [Math.floor(now - policy.hourMs)])).rowCount ?? 0;
       return { raw, minute, hour };
@@ -343,6 +345,7 @@ export class PostgresHistorian implements Historian {
     const s = ident(this.schema);
     const cut = async (table: string, column: string, before: number) =>
       (await writer.query(`DELETE FROM ${s}.${table} WHERE ${column} < $1 AND tag = ANY($2::int[])`, [Math.floor(before), tagIds])).rowCount ?? 0;
+    await cut('corrections', 'ts', now - policy.rawMs);
     return {
       raw: await cut('raw', 'ts', now - policy.rawMs),
       minute: await cut('rollup_1m', 'bucket + 60000', now - policy.minuteMs + 1),
