@@ -3,6 +3,7 @@ import { loadConfigFile, loadDemoConfig } from '../model/index.js';
 import { openCore, registerTags } from '../app.js';
 import { runBackfill, VirtualFactory, GROUND_TRUTH_FILE } from '../connectors/simulator/index.js';
 import { ProgressBar } from './progress.js';
+import type { HistorianStats } from '../historian/types.js';
 import { formatCount } from './format.js';
 import { runSparkplugEdge } from '../connectors/sparkplug/index.js';
 import { runMqttJsonPublisher } from '../connectors/mqtt/index.js';
@@ -61,6 +62,7 @@ export async function runSimulate(args: {
         `Stored ${result.samples.toLocaleString('en')} samples of ${core.registry.size} tags in ${seconds.toFixed(1)} s (${formatCount(result.samples / seconds)} samples/s end to end).`,
         `Historian: ${stats.rawRows.toLocaleString('en')} raw rows, ${stats.minuteRows.toLocaleString('en')} 1-minute and ${stats.hourRows.toLocaleString('en')} 1-hour rollup rows, ${(stats.bytes / 1e6).toFixed(1)} MB on disk` +
           (stats.bytesPerSample === null ? '.' : `, ${stats.bytesPerSample.toFixed(2)} bytes per stored sample.`),
+        ...compressionLine(stats),
         `Faults injected: ${result.groundTruth.length} (ground truth in ${join(core.dataDir, GROUND_TRUTH_FILE)}).`,
         rejected > 0 ? `Rejected: ${rejected} samples (see the dead letters in ${join(core.dataDir, 'dead-letters.jsonl')}).` : 'Rejected: none.',
         `Data folder: ${core.dataDir}. Run 'npm start' (or 'loom start --data ${core.dataDir}') to look at it.`,
@@ -126,4 +128,12 @@ async function serveAsServers(args: { config?: string; data?: string; opcua?: st
   }
   await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
   return 0;
+}
+
+/** With compression on: how many samples it kept and what a received sample costs on disk. */
+function compressionLine(stats: HistorianStats): string[] {
+  const c = stats.compression;
+  if (!c || c.compressedTags === 0 || c.ratio === null) return [];
+  const perReceived = stats.bytesPerSample === null ? '' : `, ${(stats.bytesPerSample / c.ratio).toFixed(2)} bytes per received sample`;
+  return [`Compression: ${c.samplesStored.toLocaleString('en')} of ${c.samplesReceived.toLocaleString('en')} samples stored (${c.ratio.toFixed(2)}:1 on ${c.compressedTags} tags)${perReceived}.`];
 }
