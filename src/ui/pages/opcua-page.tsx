@@ -22,7 +22,8 @@ export function OpcUaPage({ id, root }: { id: string; root: PlantNode }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ added?: AddedMappings; error?: string } | null>(null);
   const [added, setAdded] = useState<string[]>([]);
-  const values = useLive(added.length > 0 ? `${root.path}/#` : null);
+  // Open before "Add to Loom": a variable that never changes sends one value, right when it is added.
+  const values = useLive(picked.size > 0 || added.length > 0 ? `${root.path}/#` : null);
 
   const pathOf = (v: PickedVariable) => paths.get(v.node.nodeId) ?? suggestTagPath(v.trail, assets, asset);
   const toggle = (v: PickedVariable) => {
