@@ -210,8 +210,14 @@ export class OpcUaConnector implements Connector {
     const session = this.session;
     const subscription = this.subscription;
     if (!session || !subscription || this.state !== 'connected') return { mappings, monitored: false, refused: [] };
-    const refused = await this.monitor(subscription, mappings);
-    return { mappings, monitored: true, refused };
+    try {
+      const refused = await this.monitor(subscription, mappings);
+      return { mappings, monitored: true, refused };
+    } catch (error) {
+      // The session went while monitoring: a new session monitors every mapping, these included.
+      this.lastError = `monitoring the new mappings failed: ${(error as Error).message}`;
+      return { mappings, monitored: false, refused: [] };
+    }
   }
 
   /**
