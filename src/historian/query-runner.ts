@@ -16,12 +16,18 @@ export function runQuery(conn: DuckDBConnection, query: WorkerQuery): Promise<Wo
   return inTransaction(conn, () => answer(conn, query));
 }
 
+/** Half-width of the window around each grid point that a sparse grid reads first. */
+const NEAR_MS = 60_000;
+
 /**
  * For each point t_k = from + k * step of the grid, the last sample at or before it and the first
- * after it, in one scan of the samples between the one before the first point and the one after the
- * last: sample ts falls in cell k when t_(k-1) < ts <= t_k; each cell keeps its first and last
- * sample; a point's "before" is the last sample of its cell or an earlier one, its "after" the first
- * sample of a later cell. (An ASOF join sorted all samples: 10x slower for a 30-day trend.)
+ * after it. A sparse grid (step > 2 min) reads only the samples within a minute of each point first:
+ * for dense data that finds every neighbour at a sixth of the cost of aggregating all samples. When a
+ * point's neighbour lies further away (a gap) and may exist, every sample between the one before the
+ * first point and the one after the last is aggregated instead: sample ts falls in cell k when
+ * t_(k-1) < ts <= t_k; each cell keeps its first and last sample; a point's "before" is the last
+ * sample of its cell or an earlier one, its "after" the first sample of a later cell. (An ASOF join
+ * sorted all samples and took twice as long as that.)
  */
 export function runNeighbours(conn: DuckDBConnection, q: NeighbourQuery): Promise<NeighbourRow[]> {
   return inTransaction(conn, async () => {
@@ -31,13 +37,38 @@ export function runNeighbours(conn: DuckDBConnection, q: NeighbourQuery): Promis
     const both = (sql: string) => (hasLanding ? `${sql} UNION ALL ${sql.replace(' FROM raw ', ' FROM stage.landing ')}` : sql);
     const lo = await scalar(conn, `SELECT max(ts) FROM (${both(`SELECT max(ts) AS ts FROM raw WHERE tag = ${tag} AND ts <= ${q.from}`)})`);
     const hi = await scalar(conn, `SELECT min(ts) FROM (${both(`SELECT min(ts) AS ts FROM raw WHERE tag = ${tag} AND ts > ${last}`)})`);
+    const relation = samples(tag, lo ?? q.from, (hi ?? last) + 1, hasLanding);
+    const points = (last - q.from) / q.stepMs + 1;
     const row = `{'ts': ts, 'q': q, 'num': num, 'str': str}`;
+    if (q.stepMs > 2 * NEAR_MS) {
+      const near = (
+        await conn.runAndReadAll(`WITH near AS (
+            SELECT (ts - ${q.from} + ${NEAR_MS}) // ${q.stepMs} AS k, ts, q, num, str FROM ${samples(tag, q.from - NEAR_MS, last + NEAR_MS + 1, hasLanding)}
+            WHERE (ts - ${q.from} + ${NEAR_MS}) % ${q.stepMs} <= ${2 * NEAR_MS}
+          ), cells AS (
+            SELECT k, arg_max(${row}, ts) FILTER (WHERE ts <= ${q.from} + k * ${q.stepMs}) AS b,
+              arg_min(${row}, ts) FILTER (WHERE ts > ${q.from} + k * ${q.stepMs}) AS a
+            FROM near GROUP BY k
+          )
+          SELECT ${q.from} + g.k * ${q.stepMs}, b.ts, b.q, b.num, b.str, a.ts, a.q, a.num, a.str
+          FROM (SELECT range AS k FROM range(0, ${points})) g LEFT JOIN cells c ON c.k = g.k ORDER BY g.k`)
+      )
+        .getRows()
+        .map(neighbourRow);
+      // A missing neighbour is certain only before the first and after the last sample.
+      let settled = near.every((n) => (n.before !== null || lo === null) && (n.after !== null || hi === null));
+      if (settled && near.some((n) => n.before === null || n.after === null)) {
+        const [first, newest] = (await conn.runAndReadAll(`SELECT min(ts), max(ts) FROM ${relation}`)).getRows()[0].map((v) => (v === null ? null : Number(v)));
+        settled = near.every((n) => (n.before !== null || first === null || n.t < first) && (n.after !== null || newest === null || n.t >= newest));
+      }
+      if (settled) return near;
+    }
     const reader = await conn.runAndReadAll(`WITH cells AS (
         SELECT greatest(0, (ts - ${q.from} + ${q.stepMs - 1}) // ${q.stepMs}) AS k, arg_min(${row}, ts) AS fst, arg_max(${row}, ts) AS lst
-        FROM ${samples(tag, lo ?? q.from, (hi ?? last) + 1, hasLanding)} GROUP BY k
+        FROM ${relation} GROUP BY k
       ), joined AS (
         SELECT coalesce(g.k, c.k) AS k, g.k IS NOT NULL AS point, c.fst, c.lst
-        FROM (SELECT range AS k FROM range(0, ${(last - q.from) / q.stepMs + 1})) g FULL JOIN cells c ON g.k = c.k
+        FROM (SELECT range AS k FROM range(0, ${points})) g FULL JOIN cells c ON g.k = c.k
       ), spread AS (
         SELECT k, point,
           last_value(lst IGNORE NULLS) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS b,

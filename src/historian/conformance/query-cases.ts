@@ -153,6 +153,39 @@ export function queryCases(open: () => Promise<{ h: Historian }>, { T0, TEMP, RU
     }
   });
 
+  it('interpolates sparse grids over dense data exactly, around its ends and across a hole', async () => {
+    const { h } = await open();
+    const next = random(23);
+    const truth: RefSample[] = [];
+    for (let ts = T0 + 3 * S; ts < T0 + 2 * H; ts += 10 * S) {
+      if (ts > T0 + 50 * M && ts < T0 + 80 * M) continue; // a 30-minute hole
+      truth.push({ ts, value: Math.round(next() * 10_000) / 100, good: next() > 0.05 });
+    }
+    await h.write(truth.slice(0, 400).map((x) => s(TEMP, x.ts, x.value, x.good ? 'good' : 'bad')));
+    await h.flush();
+    await h.write(truth.slice(400).map((x) => s(TEMP, x.ts, x.value, x.good ? 'good' : 'bad'))); // partly unflushed
+    const grids = [
+      { from: T0 + 5 * M, to: T0 + 45 * M }, // inside the data: every neighbour is near its point
+      { from: T0 - 20 * M, to: T0 + 30 * M }, // starts before the first sample
+      { from: T0 + 90 * M, to: T0 + 3 * H }, // runs past the last sample
+      { from: T0 + 10 * M, to: T0 + 110 * M }, // across the hole
+    ];
+    for (const grid of grids) {
+      for (const method of ['previous', 'linear'] as InterpolationMethod[]) {
+        for (const maxGapMs of [undefined, 5 * M]) {
+          const result = await h.interpolate({ tag: TEMP, ...grid, stepMs: 5 * M + 7 * S, method, maxGapMs });
+          assert.equal(result.points.length, Math.ceil((grid.to - grid.from) / (5 * M + 7 * S)));
+          for (const p of result.points) {
+            const expected = referenceInterpolation(truth, p.ts, method, maxGapMs);
+            const label = `${method}/${maxGapMs} at +${(p.ts - T0) / S} s`;
+            if (typeof expected === 'string') assert.deepEqual([p.value, p.reason], [null, expected], label);
+            else assertClose(p.value, expected, label);
+          }
+        }
+      }
+    }
+  });
+
   it('gives the value at a time with the samples it came from, and keeps booleans and text typed', async () => {
     const { h } = await open();
     await h.write([...sparse(), s(RUNNING, T0, true), s(RUNNING, T0 + M, false), s(STATE, T0 + 5 * S, 'run')]);
