@@ -1,4 +1,5 @@
-// Worker side: answers one history query inside one read transaction, so raw rows, the landing
+// Worker side: answers history queries (buckets of one tag or of several on one grid, the neighbours
+// of interpolation points, corrections), each inside one read transaction, so raw rows, the landing
 // table and the rollups are seen at one consistent point. Rollups cover compacted samples; the few
 // buckets that samples still in `landing` touch are computed from samples on the fly.
 
