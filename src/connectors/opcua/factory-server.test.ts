@@ -62,6 +62,9 @@ describe('virtual factory over OPC UA', () => {
     const tags = await connector.browse(node.nodeId);
     assert.ok(tags.some((t) => t.browseName === '1:temperature' && t.dataType === 'Double'));
     assert.ok(tags.some((t) => t.browseName === '1:running' && t.dataType === 'Boolean'));
+    // Measured values are read-only on the server too; only the setpoint is writable.
+    assert.deepEqual(tags.find((t) => t.browseName === '1:temperature')?.access, { read: true, write: false });
+    assert.deepEqual(tags.find((t) => t.browseName === '1:speed_setpoint')?.access, { read: true, write: true });
 
     await connector.write(`${PRESS}/speed_setpoint`, 85);
     await assert.rejects(connector.write(`${PRESS}/temperature`, 1), /not writable/);

@@ -88,7 +88,8 @@ export async function serveFactoryOpcUa(init: ServeFactoryOpcUaOptions): Promise
     const machineNode = ns.addObject({ organizedBy: parent, browseName: machine.id, nodeId: `s=${machine.path}`, description: machine.name });
     for (const def of defs.filter((d) => d.asset === machine.path)) {
       const dataType = OPCUA_TYPE[def.type];
-      const common = { componentOf: machineNode, browseName: def.name, nodeId: `s=${def.path}`, description: def.description };
+      // Measured values: clients read them; only the setpoint below is writable.
+      const common = { componentOf: machineNode, browseName: def.name, nodeId: `s=${def.path}`, description: def.description, accessLevel: 'CurrentRead', userAccessLevel: 'CurrentRead' } as const;
       const variable =
         def.role === 'process' && def.min !== undefined && def.max !== undefined
           ? ns.addAnalogDataItem({ ...common, dataType: 'Double', engineeringUnitsRange: { low: def.min, high: def.max }, engineeringUnits: undefined })
