@@ -15,6 +15,9 @@ export interface AccumulatorOptions {
   rework?: boolean;
 }
 
+/** Scrap within this long after a setup ends is start-up scrap, unless `startupMs` says otherwise. */
+export const DEFAULT_STARTUP_MS = 600_000;
+
 const NOT_WORKING = new Set<StateCategory>(['offline', 'idle', 'planned_break', 'planned_maintenance']);
 
 /**
@@ -40,7 +43,7 @@ export class OeeAccumulator {
 
   constructor(private readonly options: AccumulatorOptions) {
     this.t = options.start;
-    this.startupMs = options.startupMs ?? 600_000;
+    this.startupMs = options.startupMs ?? DEFAULT_STARTUP_MS;
   }
 
   /** Time accounted up to (exclusive). */

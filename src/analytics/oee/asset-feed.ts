@@ -34,9 +34,9 @@ export interface FeedOptions extends Omit<AccumulatorOptions, 'asset'> {
 
 // At equal timestamps units are booked before state, product and order change: the units of a tick
 // were finished under the old state and product.
-const ORDER: Record<string, number> = { good_count: 0, scrap_count: 0, rework_count: 0, energy: 0, ideal_cycle_time: 1, product: 2, order: 2, state: 3, category: 3 };
+const ORDER: Record<string, number> = { increments: 0, good_count: 0, scrap_count: 0, rework_count: 0, energy: 0, ideal_cycle_time: 1, product: 2, order: 2, state: 3, category: 3 };
 
-type Pending = { role: FeedRole | 'category'; ts: number; value: Sample['value'] };
+type Pending = { role: FeedRole | 'category' | 'increments'; ts: number; value: Sample['value']; counts?: readonly [number, number, number] };
 const byOrder = (a: Pending, b: Pending): number => ORDER[a.role] - ORDER[b.role];
 
 /**
@@ -79,6 +79,14 @@ export class AssetFeed {
     this.enqueue({ role: 'category', ts, value: category });
   }
 
+  /**
+   * Units already counted (good, scrap, rework increments, e.g. summed by the historian's
+   * `counterSums`), booked as if read from the counters at `ts`.
+   */
+  pushIncrements(ts: number, good: number, scrap: number, rework: number): void {
+    this.enqueue({ role: 'increments', ts, value: 0, counts: [good, scrap, rework] });
+  }
+
   advanceTo(ts: number): void {
     this.flush();
     this.accumulator.advanceTo(ts);
@@ -119,6 +127,12 @@ export class AssetFeed {
           this.units = true;
           break;
         }
+        case 'increments':
+          this.good += p.counts![0];
+          this.scrap += p.counts![1];
+          this.rework += p.counts![2];
+          this.units = true;
+          break;
         case 'energy':
           this.book(p.ts);
           this.accumulator.addEnergy(p.ts, this.counters.energy.next(Number(p.value)));

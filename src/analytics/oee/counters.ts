@@ -1,4 +1,7 @@
 // Cumulative counters (PLC piece counters, energy meters) to increments, with rollover and resets.
+// The rule itself is the historian's `counterStep`, which its `counterSums` states in SQL: the raw and
+// the reduced history reads count alike.
+import { counterStep, DEFAULT_RESET_BELOW } from '../../historian/reductions.js';
 
 export interface CounterOptions {
   /** The value at which the counter wraps to 0 (65536 for a 16-bit counter). Default: inferred as tag max + 1 when `tagMax` is given. */
@@ -34,34 +37,30 @@ export class CounterTracker {
   readonly stats: CounterStats = { wraps: 0, resets: 0, glitches: 0 };
 
   constructor(options: CounterOptions = {}) {
-    this.modulus = options.modulus ?? (options.tagMax !== undefined ? options.tagMax + 1 : undefined);
-    this.resetBelow = options.resetBelow ?? 10;
+    this.modulus = counterModulus(options);
+    this.resetBelow = options.resetBelow ?? DEFAULT_RESET_BELOW;
   }
 
   /** The increment since the previous reading (0 for the first). */
   next(value: number): number {
     if (!Number.isFinite(value)) return 0;
-    const last = this.last;
+    const step = counterStep(this.last, value, this.modulus, this.resetBelow);
     this.last = value;
-    if (last === undefined) return 0;
-    if (value >= last) return value - last;
-    const m = this.modulus;
-    if (m !== undefined && value + m - last < m / 2) {
-      this.stats.wraps++;
-      return value + m - last;
-    }
-    if (value <= this.resetBelow) {
-      this.stats.resets++;
-      return value;
-    }
-    this.stats.glitches++;
-    return 0;
+    if (step.kind === 'wrap') this.stats.wraps++;
+    else if (step.kind === 'reset') this.stats.resets++;
+    else if (step.kind === 'glitch') this.stats.glitches++;
+    return step.increment;
   }
 
   /** The last reading, if any. */
   get value(): number | undefined {
     return this.last;
   }
+}
+
+/** The modulus the options give: `modulus`, else the tag's max + 1, else none. */
+export function counterModulus(options: CounterOptions): number | undefined {
+  return options.modulus ?? (options.tagMax !== undefined ? options.tagMax + 1 : undefined);
 }
 
 /** Increments of a whole series of readings: `[{ ts, value: delta }]`, the first reading dropped. */

@@ -1,10 +1,13 @@
 // OEE of one asset over [from, to) from raw samples in the historian.
 import type { Historian, HistoryPoint } from '../../historian/types.js';
+import { DEFAULT_RESET_BELOW } from '../../historian/reductions.js';
+import { DEFAULT_STARTUP_MS } from './accumulator.js';
+import { shiftWindows } from './shift-cache.js';
 import type { TagDefinition } from '../../model/index.js';
-import { AssetFeed, assetTags, type FeedOptions, type FeedRole } from './asset-feed.js';
+import { AssetFeed, assetTags, type AssetTags, type FeedOptions, type FeedRole } from './asset-feed.js';
 import type { PlanCalendar } from './plan-calendar.js';
 import { applyOverrides, intervalsFromRunning, intervalsFromStates, type RunningBitOptions } from './state-model.js';
-import { counterDeltas } from './counters.js';
+import { counterDeltas, counterModulus, type CounterStats } from './counters.js';
 import type { Cell, ReasonOverride, StateCategory, StateInterval } from './types.js';
 
 export interface HistoryOptions {
@@ -64,6 +67,17 @@ export async function queryBuckets(historian: Pick<Historian, 'query'>, tag: str
 }
 
 /**
+ * What the history path reads. With `valueChanges` and `counterSums` (both real historians), state,
+ * product, order and cycle-time tags are read as their changes and the counters as sums between the
+ * times where anything a unit is booked by changes (see `cutPoints`): a month of a line is a few
+ * thousand rows instead of millions, with the same cells. Without them (or for assets with a running
+ * bit, whose states need every count), every raw sample is read.
+ */
+export type HistorySource = Pick<Historian, 'query'> & Partial<Pick<Historian, 'valueChanges' | 'counterSums'>>;
+
+const COUNTER_ROLES = ['good_count', 'scrap_count', 'rework_count'] as const;
+
+/**
  * Reads the asset's tags (by role) from the historian and computes its cells over [from, to).
  * Units finished at `to` exactly (the tick that ends the range) count; readings before `from` only
  * set the state, product, order and counter baselines.
@@ -73,7 +87,7 @@ export async function queryBuckets(historian: Pick<Historian, 'query'>, tag: str
  * oeeReport(sumCells(cells)).iso.oee;
  */
 export async function computeOeeFromHistory(
-  historian: Pick<Historian, 'query'>,
+  historian: HistorySource,
   asset: string,
   tags: readonly TagDefinition[],
   from: number,
@@ -84,9 +98,15 @@ export async function computeOeeFromHistory(
   const lookBack = options.lookBackMs ?? 86_400_000;
   // A running bit only matters without a state tag (simulated machines have both): not read then.
   const roles = (Object.keys(at.byRole) as FeedRole[]).filter((role) => role !== 'running' || at.byRole.state === undefined);
+  const reduced = reducedReads(historian, at);
   const series = new Map<FeedRole, HistoryPoint[]>();
   for (const role of roles) {
     const tag = at.byRole[role]!.path;
+    if (reduced && (COUNTER_ROLES as readonly FeedRole[]).includes(role)) continue; // summed once the cut points are known
+    if (reduced && role !== 'energy') {
+      series.set(role, await reduced.valueChanges({ tag, from: from - lookBack, to: to + 1 }));
+      continue;
+    }
     const bucketMs = role === 'energy' ? options.energyBucketMs : undefined;
     if (bucketMs !== undefined && bucketMs > 0) {
       const points = await queryBuckets(historian, tag, from - lookBack, to + 1, bucketMs, 'last');
@@ -120,10 +140,15 @@ export async function computeOeeFromHistory(
   const overrides = (options.overrides ?? []).filter((o) => o.asset === asset);
   if (overrides.length > 0) intervals = applyOverrides(intervals, overrides);
 
+  let summed: Awaited<ReturnType<typeof sumCounters>> | undefined;
+  if (reduced) summed = await sumCounters(reduced, at, cutPoints(intervals, series, options, from, to), from - lookBack, to + 1, options.counter);
+
   // Merge the series (each sorted by time) into one time-ordered stream; same-time order is settled in the feed.
-  const streams: Array<{ role: FeedRole | 'category'; points: ReadonlyArray<{ ts: number; value: HistoryPoint['value'] }> }> = [
+  const streams: Array<{ role: FeedRole | 'category' | 'increments'; points: ReadonlyArray<{ ts: number; value: HistoryPoint['value'] }> }> = [
     { role: 'category', points: intervals.map((i) => ({ ts: i.from, value: i.category })) },
   ];
+  // Summed units: value is the index into summed.units.
+  if (summed) streams.push({ role: 'increments', points: summed.units.map((u, k) => ({ ts: u.ts, value: k })) });
   for (const [role, points] of series) if (role !== 'state' && role !== 'running') streams.push({ role, points });
   const next = streams.map(() => 0);
   while (true) {
@@ -140,6 +165,10 @@ export async function computeOeeFromHistory(
     const { role, points } = streams[best];
     const p = points[next[best]++];
     if (role === 'category') feed.pushCategory(p.ts, p.value as StateCategory);
+    else if (role === 'increments') {
+      const u = summed!.units[p.value as number];
+      feed.pushIncrements(u.ts, u.good, u.scrap, u.rework);
+    }
     else feed.push(role, { ts: p.ts, value: p.value as string | number | boolean, quality: 'good' });
   }
   feed.advanceTo(to);
@@ -148,7 +177,63 @@ export async function computeOeeFromHistory(
     cells: feed.accumulator.snapshot().map((c) => ({ key: { ...c.key }, totals: structuredClone(c.totals) })),
     intervals: intervals.filter((i) => i.to > from).map((i) => ({ ...i, from: Math.max(i.from, from) })),
     stateSource,
-    counterStats: feed.counterStats(),
+    counterStats: summed?.stats ?? feed.counterStats(),
   };
+}
+
+function reducedReads(historian: HistorySource, at: AssetTags): Required<Pick<HistorySource, 'valueChanges' | 'counterSums'>> | undefined {
+  const { valueChanges, counterSums } = historian;
+  if (valueChanges === undefined || counterSums === undefined) return undefined;
+  // A running bit's states are derived from every count (count rates): those assets read raw.
+  if (at.byRole.state === undefined && at.byRole.running !== undefined) return undefined;
+  return { valueChanges: valueChanges.bind(historian), counterSums: counterSums.bind(historian) };
+}
+
+/**
+ * The times inside [from, to] where anything that decides how a unit is booked may change: the
+ * state (and start-up windows after a setup), product, order, cycle time, production day and shift.
+ * Between two cut points every unit lands in the same cell with the same flags, so the counters'
+ * increments can be summed per interval (a unit read at ts belongs to the instant before ts: the
+ * interval (c[k-1], c[k]] holds it, as the feed books units before changes at the same time).
+ */
+function cutPoints(intervals: readonly StateInterval[], series: ReadonlyMap<FeedRole, HistoryPoint[]>, options: HistoryOptions, from: number, to: number): number[] {
+  const startupMs = options.startupMs ?? DEFAULT_STARTUP_MS;
+  const cuts: number[] = [from, to];
+  intervals.forEach((interval, k) => {
+    cuts.push(interval.from);
+    if (k > 0 && intervals[k - 1].category === 'setup') cuts.push(Math.floor(interval.from + startupMs));
+  });
+  for (const role of ['product', 'order', 'ideal_cycle_time'] as const) for (const p of series.get(role) ?? []) cuts.push(p.ts);
+  for (const w of shiftWindows(options.plan, from, to)) cuts.push(w.start);
+  const inRange = cuts.filter((c) => c >= from && c <= to).sort((a, b) => a - b);
+  return inRange.filter((c, i) => i === 0 || c !== inRange[i - 1]);
+}
+
+/** The good, scrap and rework increments per interval between cut points, from the historian, with the counters' wraps, resets and glitches. */
+async function sumCounters(
+  historian: Required<Pick<HistorySource, 'counterSums'>>,
+  at: AssetTags,
+  cuts: number[],
+  from: number,
+  to: number,
+  counter: FeedOptions['counter'],
+): Promise<{ units: Array<{ ts: number; good: number; scrap: number; rework: number }>; stats: Record<string, CounterStats> }> {
+  const byEnd = new Map<number, { ts: number; good: number; scrap: number; rework: number }>();
+  const stats: Record<string, CounterStats> = {};
+  for (const role of COUNTER_ROLES) {
+    stats[role] = { wraps: 0, resets: 0, glitches: 0 };
+    const tag = at.byRole[role];
+    if (!tag) continue;
+    const modulus = counterModulus({ tagMax: tag.max, ...counter });
+    const result = await historian.counterSums({ tag: tag.path, from, to, cuts, modulus, resetBelow: counter?.resetBelow ?? DEFAULT_RESET_BELOW });
+    stats[role] = { wraps: result.wraps, resets: result.resets, glitches: result.glitches };
+    const field = role === 'good_count' ? 'good' : role === 'scrap_count' ? 'scrap' : 'rework';
+    result.ends.forEach((ts, i) => {
+      let unit = byEnd.get(ts);
+      if (!unit) byEnd.set(ts, (unit = { ts, good: 0, scrap: 0, rework: 0 }));
+      unit[field] += result.sums[i];
+    });
+  }
+  return { units: [...byEnd.values()].sort((a, b) => a.ts - b.ts), stats };
 }
 

@@ -3,10 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../api/errors.js';
 import { rangeParams } from '../../api/params.js';
 import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
-import type { Historian } from '../../historian/types.js';
 import type { PlantConfig, TagDefinition } from '../../model/index.js';
 import { groupCells, sumCells, type GroupBy } from './aggregate.js';
-import { computeOeeFromHistory, type HistoryOptions } from './history.js';
+import { computeOeeFromHistory, type HistoryOptions, type HistorySource } from './history.js';
 import { oeeReport } from './kpis.js';
 import { shiftPlan, withDailyBreaks, type PlanCalendar } from './plan-calendar.js';
 import { weekdayNumber, type SiteShifts } from './config.js';
@@ -16,7 +15,8 @@ import type { ShiftCellCache } from './shift-cache.js';
 
 /** What the OEE routes read. */
 export interface OeeDeps {
-  historian: Pick<Historian, 'query'>;
+  /** A real historian reads reduced (changes, counter sums); one with `query` only reads raw samples. */
+  historian: HistorySource;
   registry: { all(): readonly TagDefinition[] };
   plant: PlantConfig;
   /** Operator reasons (default none). */

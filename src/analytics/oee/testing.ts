@@ -1,7 +1,8 @@
 // Test helpers: a scripted machine, and a FAKE in-memory historian implementing only `query`
 // (raw answers). The real DuckDB historian is tested in src/historian; this fake exists so OEE unit
 // tests can feed exact sample streams.
-import type { Historian, HistoryQuery, HistoryResult } from '../../historian/types.js';
+import type { Historian, HistoryPoint, HistoryQuery, HistoryResult } from '../../historian/types.js';
+import { referenceCounterSums, referenceValueChanges, type CounterSumsQuery, type CounterSumsResult, type ValueChangesQuery } from '../../historian/reductions.js';
 import type { Sample, TagDefinition } from '../../model/index.js';
 
 export const STATE_CODES_MAP: Record<string, string> = {
@@ -96,10 +97,11 @@ export class Script {
 }
 
 /**
- * FAKE historian for unit tests: in memory, implements only `query`, and answers raw points in
- * [from, to). With `maxRaw`, a bigger answer comes back bucketed, as the real one does.
+ * FAKE historian for unit tests: in memory, implements `query` (raw points in [from, to); with
+ * `maxRaw`, a bigger answer comes back bucketed, as the real one does) and the reduced reads
+ * `valueChanges` and `counterSums` (by the historian's reference implementations).
  */
-export class FakeHistorian implements Pick<Historian, 'query'> {
+export class FakeHistorian implements Pick<Historian, 'query' | 'valueChanges' | 'counterSums'> {
   readonly queries: HistoryQuery[] = [];
   private readonly byTag = new Map<string, Sample[]>();
 
@@ -113,6 +115,14 @@ export class FakeHistorian implements Pick<Historian, 'query'> {
       list.push(s);
     }
     for (const list of this.byTag.values()) list.sort((a, b) => a.ts - b.ts);
+  }
+
+  async valueChanges(q: ValueChangesQuery): Promise<HistoryPoint[]> {
+    return referenceValueChanges(this.byTag.get(q.tag) ?? [], q);
+  }
+
+  async counterSums(q: CounterSumsQuery): Promise<CounterSumsResult> {
+    return referenceCounterSums(this.byTag.get(q.tag) ?? [], q);
   }
 
   async query(q: HistoryQuery): Promise<HistoryResult> {
@@ -132,4 +142,9 @@ export class FakeHistorian implements Pick<Historian, 'query'> {
     }
     return { tag: q.tag, from: q.from, to: q.to, resolution: 'raw', bucketMs: null, agg: null, points };
   }
+}
+
+/** Only the raw `query` of a historian: the history path then reads every raw sample (the reference for the reduced reads). */
+export function rawOnly(historian: Pick<Historian, 'query'>): Pick<Historian, 'query'> {
+  return { query: (q) => historian.query(q) };
 }
