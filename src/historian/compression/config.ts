@@ -28,7 +28,7 @@ function oneOfEach(value: { excDev?: number; excDevPercent?: number; compDev?: n
  * @example
  * compression:
  *   enabled: true
- *   compDevPercent: 0.2
+ *   compDevPercent: 0.2        # excMax and compMax: 1m
  *   classes:
  *     - { roles: [good_count, scrap_count, energy, state], enabled: false }
  *     - { tags: acme/+/+/+/+/temperature, compDev: 0.05 }
@@ -49,8 +49,8 @@ export function compressionSchema(roleSchema: z.ZodType<TagRole>) {
     .object({
       enabled: z.boolean().default(false).describe('Compress numeric tags before storing them (off: every sample is stored)'),
       ...parameterFields(),
-      excMax: durationField('10m').describe('Longest time between samples passing the exception stage (a heartbeat)'),
-      compMax: durationField('8h').describe('Longest time between stored samples while samples keep coming'),
+      excMax: durationField('1m').describe('Longest time between samples passing the exception stage (a heartbeat); 1m keeps a point in every minute rollup'),
+      compMax: durationField('1m').describe('Longest time between stored samples while samples keep coming; 1m keeps a point in every minute rollup (PI uses 8h)'),
       classes: z.array(classSchema).default([]).describe('Settings for groups of tags, by path pattern and/or role; the first matching class wins, unmatched tags take the defaults above'),
     })
     .strict()

@@ -23,8 +23,8 @@ describe('compression settings per tag', () => {
     assert.ok(resolved.compress);
     assert.ok(Math.abs(resolved.settings.compDev - 0.4) < 1e-12);
     assert.ok(Math.abs(resolved.settings.excDev - 0.1) < 1e-12);
-    assert.equal(resolved.settings.excMax, 600_000);
-    assert.equal(resolved.settings.compMax, 8 * 3_600_000);
+    assert.equal(resolved.settings.excMax, 60_000);
+    assert.equal(resolved.settings.compMax, 60_000);
   });
 
   it('takes the first matching class by role or path pattern; a class may turn compression off', () => {
