@@ -65,8 +65,6 @@ class Subscriber<T> implements Subscription {
   closed = false;
   /** Already in the bus's pending-drain set (saves a Set insert per published message). */
   scheduled = false;
-  private readonly topicBuffer: string[] = [];
-  private readonly messageBuffer: T[] = [];
 
   constructor(
     private readonly bus: Bus<T>,
@@ -92,10 +90,9 @@ class Subscriber<T> implements Subscription {
     let budget = SYNC_BUDGET_PER_TURN;
     try {
       while (this.queue.length > 0 && !this.closed) {
-        const n = this.queue.takeInto(this.maxBatch, this.topicBuffer, this.messageBuffer);
-        // The handler may keep the arrays, so hand it copies and reuse our buffers.
-        const messages = this.messageBuffer.slice();
-        const topics = this.topicBuffer.slice();
+        // Fresh arrays per batch: the handler may keep them.
+        const { topics, messages } = this.queue.take(this.maxBatch);
+        const n = messages.length;
         try {
           const result = this.handler(messages, topics);
           if (result && typeof (result as Promise<void>).then === 'function') {

@@ -20,7 +20,8 @@ export class RingQueue<T> {
 
   push(topic: string, message: T): boolean {
     if (this.count === this.capacity) return false;
-    const index = (this.head + this.count) % this.capacity;
+    let index = this.head + this.count;
+    if (index >= this.capacity) index -= this.capacity;
     this.topics[index] = topic;
     this.messages[index] = message;
     this.count++;
@@ -37,19 +38,23 @@ export class RingQueue<T> {
     return dropped;
   }
 
-  /** Moves up to `max` of the oldest entries into the given arrays (cleared first). */
-  takeInto(max: number, topics: string[], messages: T[]): number {
-    topics.length = 0;
-    messages.length = 0;
+  /**
+   * Removes up to `max` of the oldest entries and returns them in two new arrays of exactly that
+   * length (the receiver may keep them: no copy is needed on either side).
+   */
+  take(max: number): { topics: string[]; messages: T[] } {
     const n = Math.min(max, this.count);
+    const topics = new Array<string>(n);
+    const messages = new Array<T>(n);
+    let index = this.head;
     for (let i = 0; i < n; i++) {
-      const index = (this.head + i) % this.capacity;
-      topics.push(this.topics[index]);
-      messages.push(this.messages[index]);
+      topics[i] = this.topics[index];
+      messages[i] = this.messages[index];
       this.messages[index] = undefined as T;
+      if (++index === this.capacity) index = 0;
     }
-    this.head = (this.head + n) % this.capacity;
+    this.head = index;
     this.count -= n;
-    return n;
+    return { topics, messages };
   }
 }
