@@ -6,6 +6,10 @@ import type { Subscription } from '../../bus/index.js';
 import type { ApiDeps } from '../deps.js';
 
 const FLUSH_INTERVAL_MS = 250;
+// The snapshot comes from the historian's latest values, which trail the bus by up to one historian
+// write; a sample published just before the subscription would otherwise reach this client only
+// with the tag's next change. One catch-up after this delay sends what the snapshot missed.
+const CATCH_UP_DELAY_MS = 1_000;
 // A browser that cannot keep up loses its oldest updates, never the historian's data.
 const LIVE_QUEUE_LIMIT = 20_000;
 let connectionCounter = 0;
@@ -34,6 +38,7 @@ export async function liveRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
       const id = ++connectionCounter;
       let subscription: Subscription | undefined;
       let pending: Sample[] = [];
+      let catchUp: NodeJS.Timeout | undefined;
 
       const subscribe = (pattern: string) => {
         const problem = patternError(pattern);
@@ -43,7 +48,14 @@ export async function liveRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
         }
         subscription?.unsubscribe();
         pending = [];
-        send(socket, { type: 'snapshot', pattern, samples: deps.historian.latest(pattern) });
+        const snapshot = deps.historian.latest(pattern);
+        send(socket, { type: 'snapshot', pattern, samples: snapshot });
+        clearTimeout(catchUp);
+        catchUp = setTimeout(() => {
+          const sentAt = new Map(snapshot.map((s) => [s.tag, s.ts]));
+          const missed = deps.historian.latest(pattern).filter((s) => s.ts > (sentAt.get(s.tag) ?? -Infinity));
+          if (missed.length > 0) send(socket, { type: 'samples', samples: missed });
+        }, CATCH_UP_DELAY_MS);
         subscription = deps.bus.subscribe(pattern, (samples) => void pending.push(...samples), {
           name: `live:${id}`,
           queueLimit: LIVE_QUEUE_LIMIT,
@@ -72,6 +84,7 @@ export async function liveRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
       });
       socket.on('close', () => {
         clearInterval(timer);
+        clearTimeout(catchUp);
         subscription?.unsubscribe();
       });
 
