@@ -17,7 +17,7 @@ import { packageRoot } from './package-root.js';
 import { AuditLog, WriteBack } from './act/index.js';
 import { EmbeddedBroker, brokerConnection, type BrokerConnection } from './broker/index.js';
 import { UnsRepublisher } from './republish/index.js';
-import { LiveOee, ShiftCellCache, oeeAssetOf, plantProductPri, sitePlanFor } from './analytics/oee/index.js';
+import { LiveOee, ShiftCellCache, ShiftWarmUp, oeeAssetOf, plantProductPri, sitePlanFor } from './analytics/oee/index.js';
 import { SpcEventLog, startSpcMonitors, type SpcEvent } from './analytics/spc/index.js';
 
 const ROOT = packageRoot();
@@ -218,6 +218,9 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   // OEE cells of closed shifts are kept between requests; a late sample drops those it may change.
   const oeeCache = new ShiftCellCache();
   const oeeCacheSubscription = oeeCache.attach(bus, oeeAssetOf((tag) => registry.get(tag)));
+  // In the background: closed shifts of the last 35 days into the cache, then each shift as it closes.
+  const oeeWarmUp = new ShiftWarmUp({ historian, registry, plant: config.plant, cache: oeeCache }, { onError: (error) => logger.debug({ err: error }, 'OEE warm-up step failed') });
+  oeeWarmUp.start();
   // SPC monitors from the config: violations are kept for the API and published at $events/spc/<tag>
   // ('#' subscribers such as the historian do not see $ topics; `$events/#` does).
   const spcEvents = new SpcEventLog({
@@ -302,6 +305,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       await api.close();
       telemetry.stop();
       liveOee.stop();
+      await oeeWarmUp.stop();
       oeeCacheSubscription.unsubscribe();
       spc.stop();
       await audit.close();

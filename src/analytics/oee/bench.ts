@@ -2,17 +2,20 @@
 //   live:   LiveOee for 100 simulated machines at 1 Hz signals: CPU share of one core.
 //   report: a one-month OEE report by shift for one line from the DuckDB historian: uncached, and
 //           with closed shifts' cells cached (ShiftCellCache), against a raw read of the same month.
-// Run: node --import tsx src/analytics/oee/bench.ts [--minutes 20] [--days 30]
+// Run: node --import tsx src/analytics/oee/bench.ts [--minutes 20] [--days 30] [--postgres] [--report-only]
 import { FactorySimulation } from '../../connectors/simulator/engine.js';
 import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
 import { onePlant } from '../../connectors/simulator/testing.js';
 import type { RawSample } from '../../connectors/types.js';
 import type { Sample, TagDefinition } from '../../model/index.js';
-import { computeOeeFromHistory, queryRaw } from './history.js';
+import { computeOeeFromHistory, queryRaw, type HistorySource } from './history.js';
+import { rawOnly } from './testing.js';
 import { ShiftCellCache, oeeAssetOf } from './shift-cache.js';
 import { Bus } from '../../bus/index.js';
 import type { Cell } from './types.js';
+import pg from 'pg';
 import { DuckDbHistorian } from '../../historian/duckdb-historian.js';
+import { PostgresHistorian } from '../../historian/postgres/postgres-historian.js';
 import { LiveOee } from './live-oee.js';
 import { groupCells } from './aggregate.js';
 import { oeeReport } from './kpis.js';
@@ -23,6 +26,7 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const KINDS = ['press', 'cnc', 'filler', 'labeler', 'packer', 'mixer', 'oven'];
+const PG_URL = process.env.LOOM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const START = Date.parse('2026-11-02T05:00:00Z'); // a Monday, 06:00 CET
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -122,53 +126,79 @@ async function benchReport(): Promise<void> {
   const machines = [...new Set(tags.filter((t) => t.role === 'state').map((t) => t.asset))];
   const plan = shiftPlan(new ShiftCalendar('Europe/Berlin'));
   const byShift = (cells: Cell[]) => groupCells(cells, 'shift').map((g) => ({ key: g.key, report: oeeReport(g.totals) }));
+  const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+    const t0 = performance.now();
+    const result = await work();
+    return [result, performance.now() - t0];
+  };
 
   // Baseline: read the same raw series from the same historian, nothing computed.
-  let t0 = performance.now();
-  let read = 0;
-  for (const m of machines) for (const t of tags.filter((x) => x.asset === m && x.role && ROLES.has(x.role))) read += (await queryRaw(historian, t.path, from - lookBack, to + 1)).length;
-  const readMs = performance.now() - t0;
+  const [read, readMs] = await timed(async () => {
+    let n = 0;
+    for (const m of machines) for (const t of tags.filter((x) => x.asset === m && x.role && ROLES.has(x.role))) n += (await queryRaw(historian, t.path, from - lookBack, to + 1)).length;
+    return n;
+  });
 
-  // Uncached: every shift recomputed from raw history (what each request did before the cache).
-  const compute = (m: string) => async (f: number, t: number) => (await computeOeeFromHistory(historian, m, tags, f, t, { plan, lookBackMs: lookBack })).cells;
-  t0 = performance.now();
-  const direct: Cell[] = [];
-  for (const m of machines) direct.push(...(await compute(m)(from, to)));
-  const directShifts = byShift(direct);
-  const directMs = performance.now() - t0;
+  // Uncached: every shift computed from history, once reading every raw sample (before the reduced
+  // reads), once reading changes and counter sums (what a first request costs now). Both must agree.
+  const compute = (source: HistorySource, m: string) => async (f: number, t: number) => (await computeOeeFromHistory(source, m, tags, f, t, { plan, lookBackMs: lookBack })).cells;
+  const report = async (source: HistorySource) => {
+    const cells: Cell[] = [];
+    for (const m of machines) cells.push(...(await compute(source, m)(from, to)));
+    return byShift(cells);
+  };
+  const [rawShifts, rawPathMs] = await timed(() => report(rawOnly(historian)));
+  const [directShifts, directMs] = await timed(() => report(historian));
+  if (JSON.stringify(directShifts) !== JSON.stringify(rawShifts)) throw new Error('the reduced reads give another report than the raw reads');
 
   // Cached: the first request fills the cache with the closed shifts, later ones read it.
   const cache = new ShiftCellCache({ now: () => to + 3_600_000 });
-  const report = async () => {
+  const cachedReport = async () => {
     const cells: Cell[] = [];
-    for (const m of machines) cells.push(...(await cache.cells(m, from, to, plan, '', compute(m))));
+    for (const m of machines) cells.push(...(await cache.cells(m, from, to, plan, '', compute(historian, m))));
     return byShift(cells);
   };
-  t0 = performance.now();
-  await report();
-  const fillMs = performance.now() - t0;
+  const [, fillMs] = await timed(cachedReport);
   const filled = cache.shifts;
   const warm: number[] = [];
   let shifts = directShifts;
   for (let i = 0; i < 5; i++) {
-    t0 = performance.now();
-    shifts = await report();
-    warm.push(performance.now() - t0);
+    const [answer, ms] = await timed(cachedReport);
+    shifts = answer;
+    warm.push(ms);
   }
   const warmMs = warm.sort((a, b) => a - b)[2];
   if (JSON.stringify(shifts) !== JSON.stringify(directShifts)) throw new Error('the cached report differs from the uncached one');
   // A late sample one day before the end drops that day's shifts of its machine; the next report recomputes them only.
   cache.observe([{ tag: `${machines[0]}/state`, ts: to - 86_400_000, value: 1, quality: 'good' }], (tag) => tags.find((t) => t.path === tag)?.asset);
-  t0 = performance.now();
-  await report();
-  const lateMs = performance.now() - t0;
+  const [, lateMs] = await timed(cachedReport);
   await historian.close();
   console.log(`baseline   read ${read} raw samples of a ${kinds.length}-machine line, ${days} days, from the DuckDB historian (in memory): ${readMs.toFixed(0)} ms`);
-  console.log(`uncached   OEE by shift for the line from raw history (${directShifts.length} shifts, both conventions, all KPIs): ${directMs.toFixed(0)} ms`);
+  console.log(`raw path   OEE by shift for the line from every raw sample (${directShifts.length} shifts, both conventions, all KPIs): ${rawPathMs.toFixed(0)} ms`);
+  console.log(`uncached   same report from value changes and counter sums (same numbers): ${directMs.toFixed(0)} ms = ${(directMs / readMs).toFixed(3)} x the raw read, ${(rawPathMs / directMs).toFixed(0)}x faster than the raw path`);
   console.log(`cache fill first request (computes and keeps ${filled} closed machine-shifts): ${fillMs.toFixed(0)} ms`);
   console.log(`cached     same report, closed shifts from the cache (median of 5): ${warmMs.toFixed(1)} ms = ${(warmMs / readMs).toFixed(4)} x the raw read, ${(directMs / warmMs).toFixed(0)}x faster than uncached`);
   console.log(`late data  after a late sample 1 day before the end (its machine's last day recomputed): ${lateMs.toFixed(0)} ms`);
+  if (!process.argv.includes('--postgres')) return;
+  // The same month in PostgreSQL (a schema of its own, dropped after): the same reduced reads.
+  const schema = `loom_bench_kpi_${process.pid}`;
+  const pgHistorian = new PostgresHistorian({ url: PG_URL, schema });
+  await pgHistorian.open();
+  try {
+    await pgHistorian.defineTags(tags.map((t, i) => ({ ...t, id: i + 1 })));
+    for (let i = 0; i < samples.length; i += 50_000) await pgHistorian.write(samples.slice(i, i + 50_000));
+    await pgHistorian.flush();
+    const [pgShifts, pgMs] = await timed(() => report(pgHistorian));
+    if (JSON.stringify(pgShifts) !== JSON.stringify(directShifts)) throw new Error('PostgreSQL gives another report than DuckDB');
+    console.log(`postgres   same uncached report from PostgreSQL (same numbers): ${pgMs.toFixed(0)} ms = ${(pgMs / directMs).toFixed(1)} x DuckDB`);
+  } finally {
+    await pgHistorian.close();
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
 }
 
-await benchLive();
+if (!process.argv.includes('--report-only')) await benchLive();
 await benchReport();

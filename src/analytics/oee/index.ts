@@ -37,12 +37,14 @@ export {
 /** Sum cells by asset, line, area, site, shift, day, week, order or product; ratios after summing. */
 export { groupCells, sumCells, groupKey, isoWeek, GROUP_BY, type GroupBy } from './aggregate.js';
 /** OEE from raw historian samples. */
-export { computeOeeFromHistory, queryRaw, queryBuckets, type HistoryOptions, type HistoryOee } from './history.js';
+export { computeOeeFromHistory, queryRaw, queryBuckets, type HistoryOptions, type HistoryOee, type HistorySource } from './history.js';
 /** Live OEE from the bus, advanced every second. */
 export { LiveOee, type LiveOeeOptions } from './live-oee.js';
 /** `GET /api/v1/oee` and `GET /api/v1/kpis`. */
-export { oeeRoutes, machinesUnder, sitePlanFor, planOfSite, plantProductPri, MAX_RANGE_MS, type OeeDeps } from './routes.js';
+export { oeeRoutes, machineCellsFor, machinesUnder, sitePlanFor, planOfSite, plantProductPri, MAX_RANGE_MS, type OeeDeps, type MachineCellsDeps } from './routes.js';
 /** Cells of closed shifts kept between requests, dropped by late samples. */
 export { ShiftCellCache, shiftWindows, oeeAssetOf, type ShiftWindow, type ShiftCacheOptions } from './shift-cache.js';
+
+export { ShiftWarmUp, type ShiftWarmUpOptions } from './warm-up.js';
 /** The plant config's shift calendar per site and ideal cycle times per machine. */
 export { siteShiftsSchema, idealCycleTimesSchema, type SiteShifts, type DailyBreak } from './config.js';

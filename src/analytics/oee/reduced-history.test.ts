@@ -20,7 +20,7 @@ const M1 = 'test/site/area/line/m-1';
 async function expectSame(samples: Sample[], tags: Parameters<typeof computeOeeFromHistory>[2], asset: string, from: number, to: number, options: HistoryOptions) {
   const fake = new FakeHistorian(samples);
   const reduced = await computeOeeFromHistory(fake, asset, tags, from, to, options);
-  assert.deepEqual(fake.queries.filter((q) => !q.tag.endsWith('/energy')).map((q) => q.tag), [], 'no raw samples read but the energy meter\'s');
+  assert.deepEqual(fake.rawQueries.filter((q) => !q.tag.endsWith('/energy')).map((q) => q.tag), [], 'no raw samples read but the energy meter\'s');
   const raw = await computeOeeFromHistory(rawOnly(fake), asset, tags, from, to, options);
   assert.deepEqual(reduced.cells, raw.cells, `${asset}: cells`);
   assert.deepEqual(reduced.intervals, raw.intervals, `${asset}: intervals`);

@@ -39,11 +39,11 @@ export const MAX_RANGE_MS = 93 * 24 * HOUR;
 const BY = ['total', 'shift', 'day', 'week', 'order', 'product', 'asset', 'line', 'area', 'site'] as const;
 const STATE_ROLES = new Set(['state', 'good_count']);
 
-/** The machine assets at or under `path` that have a state, running or good-count tag. */
+/** The machine assets at or under `path` (every one for '') that have a state, running or good-count tag. */
 export function machinesUnder(path: string, tags: readonly TagDefinition[]): string[] {
   const assets = new Set<string>();
   for (const t of tags) {
-    if (t.asset !== path && !t.asset.startsWith(`${path}/`)) continue;
+    if (path !== '' && t.asset !== path && !t.asset.startsWith(`${path}/`)) continue;
     if ((t.role && STATE_ROLES.has(t.role)) || (t.name === 'running' && t.type === 'boolean')) assets.add(t.asset);
   }
   return [...assets].sort();
@@ -95,17 +95,42 @@ interface OeeQuery {
   by?: GroupBy;
 }
 
+/** What `machineCellsFor` reads (the routes' deps without `live`). */
+export type MachineCellsDeps = Omit<OeeDeps, 'live'>;
+
 /**
- * `GET /api/v1/oee` and `GET /api/v1/kpis`. Register inside the API scope:
- * `await oeeRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant })`.
+ * The cells of one machine over [from, to), as every report computes them: the plan, cycle times,
+ * operator reasons and history options of the deps, closed shifts from `deps.cache` when given.
+ * `span` is the length of the report the range belongs to (default to - from): past a day the energy
+ * meter is read per minute (a rollup) rather than per second, and the cache keeps the two apart, so a
+ * warm-up that computes a month in parts passes the month's span.
  */
-export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<void> {
+export function machineCellsFor(deps: MachineCellsDeps): (machine: string, from: number, to: number, span?: number) => Promise<Cell[]> {
   const planFor = deps.planFor ?? sitePlanFor(deps.plant);
   const configuredPri = plantProductPri(deps.plant);
   const productPriFor = (asset: string) => {
     const own = configuredPri(asset);
     return own && deps.productPri ? { ...deps.productPri, ...own } : (own ?? deps.productPri);
   };
+  return async (machine, from, to, span = to - from) => {
+    const tags = deps.registry.all();
+    const overrides = deps.overrides?.() ?? [];
+    const plan = planFor(machine);
+    const energyBucketMs = span > 86_400_000 ? 60_000 : undefined;
+    const compute = async (f: number, t: number) =>
+      (await computeOeeFromHistory(deps.historian, machine, tags, f, t, { energyBucketMs, ...deps.history, plan, overrides, productPri: productPriFor(machine) })).cells;
+    if (!deps.cache) return compute(from, to);
+    const variant = JSON.stringify([energyBucketMs ?? 0, overrides.filter((o) => o.asset === machine)]);
+    return deps.cache.cells(machine, from, to, plan, variant, compute);
+  };
+}
+
+/**
+ * `GET /api/v1/oee` and `GET /api/v1/kpis`. Register inside the API scope:
+ * `await oeeRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant })`.
+ */
+export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<void> {
+  const machineCells = machineCellsFor(deps);
 
   async function cellsFor(asset: string, from: number, to: number): Promise<{ machines: string[]; cells: Cell[] }> {
     const tags = deps.registry.all();
@@ -118,18 +143,9 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
     }
     if (to - from > MAX_RANGE_MS) throw new ApiError('LOOM_BAD_REQUEST', `the range is ${Math.round((to - from) / HOUR)} h; at most ${MAX_RANGE_MS / HOUR} h are served`);
     const cells: Cell[] = [];
-    const overrides = deps.overrides?.() ?? [];
     for (const machine of machines) {
       try {
-        const plan = planFor(machine);
-        // Past a day, read the energy meter per minute (rollup) rather than per second.
-        const energyBucketMs = to - from > 86_400_000 ? 60_000 : undefined;
-        const compute = async (f: number, t: number) =>
-          (await computeOeeFromHistory(deps.historian, machine, tags, f, t, { energyBucketMs, ...deps.history, plan, overrides, productPri: productPriFor(machine) })).cells;
-        if (deps.cache) {
-          const variant = JSON.stringify([energyBucketMs ?? 0, overrides.filter((o) => o.asset === machine)]);
-          cells.push(...(await deps.cache.cells(machine, from, to, plan, variant, compute)));
-        } else cells.push(...(await compute(from, to)));
+        cells.push(...(await machineCells(machine, from, to)));
       } catch (error) {
         if (error instanceof ApiError) throw error;
         throw new ApiError('LOOM_QUERY_FAILED', (error as Error).message);

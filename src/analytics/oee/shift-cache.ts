@@ -110,7 +110,8 @@ interface AssetEntries {
  */
 export class ShiftCellCache {
   private readonly assets = new Map<string, AssetEntries>();
-  private readonly settleMs: number;
+  /** A shift is cached once it ended this long ago. */
+  readonly settleMs: number;
   private readonly maxShifts: number;
   private readonly now: () => number;
   private size = 0;

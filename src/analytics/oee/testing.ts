@@ -102,7 +102,10 @@ export class Script {
  * `valueChanges` and `counterSums` (by the historian's reference implementations).
  */
 export class FakeHistorian implements Pick<Historian, 'query' | 'valueChanges' | 'counterSums'> {
+  /** Every read: raw queries, value changes and counter sums (as tag, from, to). */
   readonly queries: HistoryQuery[] = [];
+  /** The raw `query` calls only. */
+  readonly rawQueries: HistoryQuery[] = [];
   private readonly byTag = new Map<string, Sample[]>();
 
   constructor(
@@ -118,15 +121,18 @@ export class FakeHistorian implements Pick<Historian, 'query' | 'valueChanges' |
   }
 
   async valueChanges(q: ValueChangesQuery): Promise<HistoryPoint[]> {
+    this.queries.push({ tag: q.tag, from: q.from, to: q.to });
     return referenceValueChanges(this.byTag.get(q.tag) ?? [], q);
   }
 
   async counterSums(q: CounterSumsQuery): Promise<CounterSumsResult> {
+    this.queries.push({ tag: q.tag, from: q.from, to: q.to });
     return referenceCounterSums(this.byTag.get(q.tag) ?? [], q);
   }
 
   async query(q: HistoryQuery): Promise<HistoryResult> {
     this.queries.push(q);
+    this.rawQueries.push(q);
     const points = (this.byTag.get(q.tag) ?? []).filter((s) => s.ts >= q.from && s.ts < q.to).map((s) => ({ ts: s.ts, value: s.value, quality: s.quality }));
     if (q.bucketMs !== undefined && Math.ceil(q.to / q.bucketMs) - Math.floor(q.from / q.bucketMs) > 10_000) {
       throw new Error(`query of '${q.tag}': more than 10000 buckets (as the real historian refuses)`);
