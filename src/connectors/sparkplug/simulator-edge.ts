@@ -133,7 +133,7 @@ export async function startSparkplugEdge(options: SparkplugEdgeOptions): Promise
     );
   }
   await Promise.all([...nodes.values()].map((n) => n.start()));
-  options.logger?.info({ url: options.url, group: groupId, nodes: nodes.size, machines: sim.machineCount }, 'simulator: Sparkplug edge nodes online');
+  options.logger?.info({ url: options.url, group: groupId, nodes: nodes.size, machines: [...lines.values()].reduce((n, devices) => n + devices.size, 0) }, 'simulator: Sparkplug edge nodes online');
 
   let running = true;
   let wake: (() => void) | undefined;
