@@ -97,8 +97,13 @@ describe('simulator as Sparkplug edge nodes (aedes)', () => {
     const before = host.health().counters?.nodeDeaths ?? 0;
     await edge.stop();
     await waitFor(() => host.health().counters?.nodeDeaths === before + edge.nodes.size, 'NDEATH from every node');
-    const paths = simulatorTagDefinitions(plant, {}).map((t) => t.path);
-    assert.ok(paths.every((p) => stale().has(p)), 'every tag stale');
+    // Every tag that had a value goes stale (a tag with none yet, such as the cycle time of a machine
+    // that has not finished a cycle, has nothing to mark).
+    const valued = new Set(ctx.samples.filter((s) => s.quality === 'good').map((s) => s.tag));
+    const paths = simulatorTagDefinitions(plant, {}).map((t) => t.path).filter((p) => valued.has(p));
+    assert.ok(paths.length >= simulatorTagDefinitions(plant, {}).length * 0.9, `${paths.length} simulator tags had a value`);
+    const missed = paths.filter((p) => !stale().has(p));
+    assert.deepEqual(missed, [], 'every tag with a value stale');
     assert.equal(host.health().counters?.nodesOnline, 0);
   });
 });
