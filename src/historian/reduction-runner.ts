@@ -17,7 +17,10 @@ export type WorkerCounterSumsQuery = CounterSumsQuery & { tagId: number };
 
 export const DUCKDB_DIALECT: ReductionDialect = {
   finite: (column) => `isfinite(${column})`,
-  cutRows: (cuts) => `(SELECT CAST(unnest([${cuts.join(', ')}]::BIGINT[]) AS BIGINT) AS ts) cuts`,
+  cutRows: (cuts) => `(SELECT CAST(unnest([${cuts.join(', ')}]::BIGINT[]) AS BIGINT) AS ts) listed`,
+  div: (expression, divisor) => `(${expression} // ${divisor})`,
+  collect: (column) => `list(${column})`,
+  countBelow: (list, value) => `len(list_filter(${list}, c -> c < ${value}))`,
 };
 
 async function source(conn: DuckDBConnection, tagId: number, from: number, to: number): Promise<string> {

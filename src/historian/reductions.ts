@@ -152,6 +152,12 @@ export interface ReductionDialect {
   finite(column: string): string;
   /** A one-column (`ts`) relation of the cut points. */
   cutRows(cuts: readonly number[]): string;
+  /** Integer division of a non-negative BIGINT expression by a positive integer. */
+  div(expression: string, divisor: number): string;
+  /** The aggregate that collects a column into a list (an array). */
+  collect(column: string): string;
+  /** How many elements of the list `list` are below `value`. */
+  countBelow(list: string, value: string): string;
 }
 
 /** The changes of a tag's samples in `source` (a relation with ts, q, num, str of one tag and range). */
@@ -163,10 +169,15 @@ export function valueChangesSql(source: string): string {
     WHERE rn = 1 OR num IS DISTINCT FROM pn OR str IS DISTINCT FROM ps ORDER BY ts`;
 }
 
+/** Readings are first summed per cell of this width (and per cut inside it): the window that finds each interval then sorts a few rows per minute, not every reading. */
+const CELL_MS = 60_000;
+
 /**
  * Rows (k, inc, wraps, resets, glitches) per interval index k = the number of cuts before the
  * reading (cuts at the reading's ts come after it: it belongs to the interval that ends there).
- * `how`: 0 up (or the first reading), 1 wrap, 2 reset, 3 glitch, as `counterStep`.
+ * `how`: 0 up (or the first reading), 1 wrap, 2 reset, 3 glitch, as `counterStep`. Readings are
+ * summed per minute cell and per stretch between the cuts inside the cell first; each such group
+ * lies in one interval, which its last reading's time finds.
  */
 export function counterSumsSql(source: string, q: CounterSumsQuery, dialect: ReductionDialect): string {
   const { modulus, resetBelow } = checkCounterSums(q);
@@ -177,14 +188,26 @@ export function counterSumsSql(source: string, q: CounterSumsQuery, dialect: Red
       WHERE q <> 2 AND num IS NOT NULL AND ${dialect.finite('num')}
     ), h AS (
       SELECT ts, v, p, CASE WHEN p IS NULL OR v >= p THEN 0 WHEN ${wrap} THEN 1 WHEN v <= CAST(${resetBelow} AS DOUBLE PRECISION) THEN 2 ELSE 3 END AS how FROM d
+    ), cuts AS (
+      SELECT ts FROM ${dialect.cutRows(q.cuts)}
+    ), cell_cuts AS (
+      SELECT ${dialect.div('ts', CELL_MS)} AS cell, ${dialect.collect('ts')} AS cs FROM cuts GROUP BY 1
+    ), located AS (
+      SELECT h.ts, h.how, ${dialect.div('h.ts', CELL_MS)} AS cell,
+        CASE WHEN cc.cs IS NULL THEN 0 ELSE ${dialect.countBelow('cc.cs', 'h.ts')} END AS part,
+        CASE h.how WHEN 0 THEN coalesce(h.v - h.p, 0) WHEN 1 THEN h.v + ${m ?? 0} - h.p WHEN 2 THEN h.v ELSE 0 END AS inc
+      FROM h LEFT JOIN cell_cuts cc ON ${dialect.div('h.ts', CELL_MS)} = cc.cell
+    ), grouped AS (
+      SELECT max(ts) AS ts, sum(inc) AS inc, count(*) FILTER (WHERE how = 1) AS wraps, count(*) FILTER (WHERE how = 2) AS resets,
+        count(*) FILTER (WHERE how = 3) AS glitches
+      FROM located GROUP BY cell, part
     ), marked AS (
-      SELECT ts, 0 AS cut, how, CASE how WHEN 0 THEN coalesce(v - p, 0) WHEN 1 THEN v + ${m ?? 0} - p WHEN 2 THEN v ELSE 0 END AS inc FROM h
-      UNION ALL SELECT ts, 1 AS cut, -1 AS how, 0 AS inc FROM ${dialect.cutRows(q.cuts)}
+      SELECT ts, 0 AS cut, inc, wraps, resets, glitches FROM grouped
+      UNION ALL SELECT ts, 1 AS cut, 0, 0, 0, 0 FROM cuts
     ), bucketed AS (
-      SELECT cut, how, inc, sum(cut) OVER (ORDER BY ts, cut ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS k FROM marked
+      SELECT cut, inc, wraps, resets, glitches, sum(cut) OVER (ORDER BY ts, cut ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS k FROM marked
     )
-    SELECT k, sum(inc) AS inc, count(*) FILTER (WHERE how = 1) AS wraps, count(*) FILTER (WHERE how = 2) AS resets,
-      count(*) FILTER (WHERE how = 3) AS glitches
+    SELECT k, sum(inc) AS inc, sum(wraps) AS wraps, sum(resets) AS resets, sum(glitches) AS glitches
     FROM bucketed WHERE cut = 0 GROUP BY k ORDER BY k`;
 }
 

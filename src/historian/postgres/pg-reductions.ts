@@ -8,7 +8,10 @@ import { ident } from './pg-sql.js';
 
 const PG_DIALECT: ReductionDialect = {
   finite: (column) => `${column} NOT IN ('Infinity'::float8, '-Infinity'::float8, 'NaN'::float8)`,
-  cutRows: (cuts) => `(SELECT unnest(ARRAY[${cuts.join(', ')}]::bigint[]) AS ts) cuts`,
+  cutRows: (cuts) => `(SELECT unnest(ARRAY[${cuts.join(', ')}]::bigint[]) AS ts) listed`,
+  div: (expression, divisor) => `div(${expression}, ${divisor})`,
+  collect: (column) => `array_agg(${column})`,
+  countBelow: (list, value) => `(SELECT count(*) FROM unnest(${list}) c WHERE c < ${value})`,
 };
 
 function source(schema: string, tagId: number, from: number, to: number): string {
