@@ -46,6 +46,16 @@ describe('compression settings per tag', () => {
     assert.ok(other.compress && other.className === 'defaults' && other.settings.compDev === 1);
   });
 
+  it('the defaults leave the tags OEE reads sample by sample alone; a class naming them decides', () => {
+    const on = schema.parse({ enabled: true });
+    const count = resolveCompression(on, COUNT);
+    assert.ok(!count.compress && !count.problem && /good_count tags are stored as received/.test(count.reason));
+    assert.equal(resolveCompression(on, tag('acme/x/state', { role: 'state', min: 0, max: 9 })).compress, false);
+    assert.ok(resolveCompression(on, TEMP).compress);
+    const named = resolveCompression(schema.parse({ enabled: true, classes: [{ roles: ['good_count'], compDev: 1 }] }), COUNT);
+    assert.ok(named.compress && named.settings.compDev === 1);
+  });
+
   it('a class that sets compDev in units replaces the default percentage', () => {
     const config = schema.parse({ enabled: true, compDevPercent: 1, classes: [{ tags: '#', compDev: 0.3 }] });
     const resolved = resolveCompression(config, tag('x/y', {}));

@@ -6,6 +6,13 @@ import { matchesClass } from '../tag-classes.js';
 import type { CompressionClass, CompressionConfig } from './config.js';
 import type { CompressionSettings } from './tag-compressor.js';
 
+/**
+ * Roles whose every sample the OEE and state analytics read (a state change, a counter step): the
+ * defaults never compress them, so turning compression on for a whole plant keeps OEE exact. A class
+ * that matches such a tag (by path or role) still decides for it.
+ */
+const EXACT_ROLES: ReadonlySet<string> = new Set(['state', 'good_count', 'scrap_count', 'rework_count', 'product', 'order', 'ideal_cycle_time']);
+
 /** The error bound when neither compDev nor compDevPercent is set anywhere: PI's default, 0.2 % of span. */
 export const DEFAULT_COMP_DEV_PERCENT = 0.2;
 
@@ -25,6 +32,9 @@ export function resolveCompression(config: CompressionConfig, tag: TagDefinition
   const index = config.classes.findIndex((c) => matchesClass(c, tag));
   const found = index >= 0 ? config.classes[index] : undefined;
   const className = found ? `classes[${index}]` : 'defaults';
+  if (!found && tag.role !== undefined && EXACT_ROLES.has(tag.role)) {
+    return { compress: false, reason: `${tag.role} tags are stored as received (analytics read every change); a class naming the tag can compress it`, problem: false };
+  }
   if (found && !found.enabled) return { compress: false, reason: `${className} turns compression off`, problem: false };
   const span = tag.min !== undefined && tag.max !== undefined && tag.max > tag.min ? tag.max - tag.min : undefined;
   const pick = (name: 'excDev' | 'compDev', fallbackPercent: number) => {
