@@ -13,9 +13,8 @@ import { rawOnly } from './testing.js';
 import { ShiftCellCache, oeeAssetOf } from './shift-cache.js';
 import { Bus } from '../../bus/index.js';
 import type { Cell } from './types.js';
-import pg from 'pg';
 import { DuckDbHistorian } from '../../historian/duckdb-historian.js';
-import { PostgresHistorian } from '../../historian/postgres/postgres-historian.js';
+import { openTestStore } from '../../transfer/testing.js';
 import { LiveOee } from './live-oee.js';
 import { groupCells } from './aggregate.js';
 import { oeeReport } from './kpis.js';
@@ -26,7 +25,6 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const KINDS = ['press', 'cnc', 'filler', 'labeler', 'packer', 'mixer', 'oven'];
-const PG_URL = process.env.LOOM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const START = Date.parse('2026-11-02T05:00:00Z'); // a Monday, 06:00 CET
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -148,7 +146,9 @@ async function benchReport(): Promise<void> {
     return byShift(cells);
   };
   const [rawShifts, rawPathMs] = await timed(() => report(rawOnly(historian)));
-  const [directShifts, directMs] = await timed(() => report(historian));
+  // Median of 3: the machine is shared, single runs vary.
+  const directRuns = [await timed(() => report(historian)), await timed(() => report(historian)), await timed(() => report(historian))].sort((a, b) => a[1] - b[1]);
+  const [directShifts, directMs] = directRuns[1];
   if (JSON.stringify(directShifts) !== JSON.stringify(rawShifts)) throw new Error('the reduced reads give another report than the raw reads');
 
   // Cached: the first request fills the cache with the closed shifts, later ones read it.
@@ -175,16 +175,15 @@ async function benchReport(): Promise<void> {
   await historian.close();
   console.log(`baseline   read ${read} raw samples of a ${kinds.length}-machine line, ${days} days, from the DuckDB historian (in memory): ${readMs.toFixed(0)} ms`);
   console.log(`raw path   OEE by shift for the line from every raw sample (${directShifts.length} shifts, both conventions, all KPIs): ${rawPathMs.toFixed(0)} ms`);
-  console.log(`uncached   same report from value changes and counter sums (same numbers): ${directMs.toFixed(0)} ms = ${(directMs / readMs).toFixed(3)} x the raw read, ${(rawPathMs / directMs).toFixed(0)}x faster than the raw path`);
+  console.log(`uncached   same report from value changes and counter sums (same numbers, median of 3): ${directMs.toFixed(0)} ms = ${(directMs / readMs).toFixed(3)} x the raw read, ${(rawPathMs / directMs).toFixed(0)}x faster than the raw path`);
   console.log(`cache fill first request (computes and keeps ${filled} closed machine-shifts): ${fillMs.toFixed(0)} ms`);
   console.log(`cached     same report, closed shifts from the cache (median of 5): ${warmMs.toFixed(1)} ms = ${(warmMs / readMs).toFixed(4)} x the raw read, ${(directMs / warmMs).toFixed(0)}x faster than uncached`);
   console.log(`late data  after a late sample 1 day before the end (its machine's last day recomputed): ${lateMs.toFixed(0)} ms`);
   if (!process.argv.includes('--postgres')) return;
   // The same month in PostgreSQL (a schema of its own, dropped after): the same reduced reads.
-  const schema = `loom_bench_kpi_${process.pid}`;
-  const pgHistorian = new PostgresHistorian({ url: PG_URL, schema });
-  await pgHistorian.open();
+  const store = await openTestStore('postgres');
   try {
+    const pgHistorian = store.historian;
     await pgHistorian.defineTags(tags.map((t, i) => ({ ...t, id: i + 1 })));
     for (let i = 0; i < samples.length; i += 50_000) await pgHistorian.write(samples.slice(i, i + 50_000));
     await pgHistorian.flush();
@@ -192,11 +191,7 @@ async function benchReport(): Promise<void> {
     if (JSON.stringify(pgShifts) !== JSON.stringify(directShifts)) throw new Error('PostgreSQL gives another report than DuckDB');
     console.log(`postgres   same uncached report from PostgreSQL (same numbers): ${pgMs.toFixed(0)} ms = ${(pgMs / directMs).toFixed(1)} x DuckDB`);
   } finally {
-    await pgHistorian.close();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
+    await store.close();
   }
 }
 

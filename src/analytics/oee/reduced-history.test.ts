@@ -5,14 +5,11 @@
 // wraps, resets, glitches and bad readings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FactorySimulation } from '../../connectors/simulator/engine.js';
 import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
-import { onePlant } from '../../connectors/simulator/testing.js';
-import type { RawSample } from '../../connectors/types.js';
 import type { Sample } from '../../model/index.js';
 import { computeOeeFromHistory, type HistoryOptions } from './history.js';
 import { shiftPlan, withDailyBreaks } from './plan-calendar.js';
-import { FakeHistorian, machineTags, rawOnly, Script } from './testing.js';
+import { FakeHistorian, machineTags, rawOnly, Script, simulatedLine } from './testing.js';
 
 const HOUR = 3_600_000;
 const M1 = 'test/site/area/line/m-1';
@@ -32,16 +29,7 @@ async function expectSame(samples: Sample[], tags: Parameters<typeof computeOeeF
 test('reduced reads equal raw reads on 8 simulated hours of three machines with faults, setups and a custom calendar', async () => {
   const from = Date.parse('2026-11-23T05:00:00Z');
   const to = from + 8 * HOUR;
-  const plant = onePlant('Europe/Berlin', ['press', 'filler', 'cnc']);
-  const sim = new FactorySimulation(plant, { seed: 5, faults: true }, from - HOUR);
-  const tags = sim.tagDefinitions();
-  const samples: Sample[] = [];
-  let out: RawSample[] = [];
-  while (sim.nextTs < to + 60_000) {
-    sim.step(out);
-    for (const s of out) samples.push({ tag: s.tag, ts: s.ts as number, value: s.value as Sample['value'], quality: 'good' });
-    out = [];
-  }
+  const { tags, samples } = simulatedLine(['press', 'filler', 'cnc'], 5, from - HOUR, to);
   const plan = withDailyBreaks(shiftPlan(new ShiftCalendar('Europe/Berlin')), [{ start: '09:13', end: '09:41' }], 'Europe/Berlin');
   for (const machine of ['test/site/area/line/m-1', 'test/site/area/line/m-2', 'test/site/area/line/m-3']) {
     await expectSame(samples, tags, machine, from, to, { plan, lookBackMs: HOUR, startupMs: 7 * 60_000 });

@@ -2,36 +2,22 @@
 // open shifts, cut-off range ends and other variants are recomputed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FactorySimulation } from '../../connectors/simulator/engine.js';
 import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
-import { onePlant } from '../../connectors/simulator/testing.js';
-import type { RawSample } from '../../connectors/types.js';
 import type { Sample } from '../../model/index.js';
 import { Bus } from '../../bus/index.js';
 import { computeOeeFromHistory } from './history.js';
 import { groupCells } from './aggregate.js';
 import { shiftPlan } from './plan-calendar.js';
 import { ShiftCellCache, shiftWindows } from './shift-cache.js';
-import { FakeHistorian } from './testing.js';
+import { FakeHistorian, simulatedLine } from './testing.js';
 import type { Cell } from './types.js';
 
 const HOUR = 3_600_000;
 const FROM = Date.parse('2026-11-23T05:00:00Z'); // 06:00 in Berlin: a shift boundary
 const TO = FROM + 2 * 24 * HOUR;
 const plan = shiftPlan(new ShiftCalendar('Europe/Berlin'));
-const plant = onePlant('Europe/Berlin', ['press']);
-const sim = new FactorySimulation(plant, { seed: 3, faults: true }, FROM - HOUR);
-const tags = sim.tagDefinitions();
+const { tags, samples: baseSamples } = simulatedLine(['press'], 3, FROM - HOUR, TO);
 const MACHINE = 'test/site/area/line/m-1';
-const baseSamples: Sample[] = [];
-{
-  let out: RawSample[] = [];
-  while (sim.nextTs < TO + 60_000) {
-    sim.step(out);
-    for (const s of out) baseSamples.push({ tag: s.tag, ts: s.ts as number, value: s.value as Sample['value'], quality: 'good' });
-    out = [];
-  }
-}
 const assetOf = (tag: string) => tags.find((t) => t.path === tag)?.asset;
 
 /** A historian over a sample list that can grow, counting queries. */

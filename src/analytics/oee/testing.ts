@@ -4,6 +4,9 @@
 import type { Historian, HistoryPoint, HistoryQuery, HistoryResult } from '../../historian/types.js';
 import { referenceCounterSums, referenceValueChanges, type CounterSumsQuery, type CounterSumsResult, type ValueChangesQuery } from '../../historian/reductions.js';
 import type { Sample, TagDefinition } from '../../model/index.js';
+import { FactorySimulation } from '../../connectors/simulator/engine.js';
+import { onePlant } from '../../connectors/simulator/testing.js';
+import type { RawSample } from '../../connectors/types.js';
 
 export const STATE_CODES_MAP: Record<string, string> = {
   '0': 'offline',
@@ -153,4 +156,17 @@ export class FakeHistorian implements Pick<Historian, 'query' | 'valueChanges' |
 /** Only the raw `query` of a historian: the history path then reads every raw sample (the reference for the reduced reads). */
 export function rawOnly(historian: Pick<Historian, 'query'>): Pick<Historian, 'query'> {
   return { query: (q) => historian.query(q) };
+}
+
+/** A simulated line (one machine per kind, faults on) from `start` until `to` + 1 min: its tags and every sample, all good. */
+export function simulatedLine(kinds: string[], seed: number, start: number, to: number, timeZone = 'Europe/Berlin'): { tags: TagDefinition[]; samples: Sample[] } {
+  const sim = new FactorySimulation(onePlant(timeZone, kinds), { seed, faults: true }, start);
+  const samples: Sample[] = [];
+  let out: RawSample[] = [];
+  while (sim.nextTs < to + 60_000) {
+    sim.step(out);
+    for (const s of out) samples.push({ tag: s.tag, ts: s.ts as number, value: s.value as Sample['value'], quality: 'good' });
+    out = [];
+  }
+  return { tags: sim.tagDefinitions(), samples };
 }

@@ -84,10 +84,25 @@ test('a warm-up pass yields to the event loop between steps, and stop() ends it 
   assert.ok(warmUp.stats.steps >= 8, `${warmUp.stats.steps} steps`);
   assert.ok(ticks >= warmUp.stats.steps - 1, `other work ran between steps: ${ticks} ticks for ${warmUp.stats.steps} steps`);
 
-  const stopping = new ShiftWarmUp(deps(history(), new ShiftCellCache({ now: () => now })), { days: 3, shiftsPerStep: 1, now: () => now, intervalMs: 3_600_000, startDelayMs: 0 });
+  // A historian held at its first read: stop() while that step runs ends the pass after it.
+  const held = history();
+  let release = () => undefined as void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let reached = () => undefined as void;
+  const firstRead = new Promise<void>((resolve) => (reached = resolve));
+  const valueChanges = held.valueChanges.bind(held);
+  held.valueChanges = async (q) => {
+    reached();
+    await gate;
+    return valueChanges(q);
+  };
+  const stopping = new ShiftWarmUp(deps(held, new ShiftCellCache({ now: () => now })), { days: 3, shiftsPerStep: 1, now: () => now, intervalMs: 3_600_000, startDelayMs: 0 });
+  const keepAlive = setTimeout(() => undefined, 10_000); // the warm-up's timers do not hold the process
   stopping.start();
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  await stopping.stop();
-  assert.ok(stopping.stats.steps > 0, 'the pass had started');
-  assert.ok(stopping.stats.steps < warmUp.stats.steps, `stopped after ${stopping.stats.steps} of ${warmUp.stats.steps} steps`);
+  await firstRead;
+  clearTimeout(keepAlive);
+  const stopped = stopping.stop();
+  release();
+  await stopped;
+  assert.equal(stopping.stats.steps, 1, 'the step under way finished, no other started');
 });
