@@ -261,6 +261,8 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       oeeCache,
       spcEvents,
       uiDir: join(ROOT, 'src/ui/dist'),
+      dataDir: dataDir === ':memory:' ? undefined : dataDir,
+      importConfig: config.import,
       version: VERSION,
       startedAt: Date.now(),
     },

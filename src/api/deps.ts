@@ -7,6 +7,7 @@ import type { Telemetry } from './telemetry.js';
 import type { AuditLog, WriteBack } from '../act/index.js';
 import type { LiveOee, ShiftCellCache } from '../analytics/oee/index.js';
 import type { SpcEventLog } from '../analytics/spc/index.js';
+import type { ImportConfig } from '../transfer/config.js';
 
 /** Everything the API reads; the composition root (src/app.ts) builds it. */
 export interface ApiDeps {
@@ -34,6 +35,10 @@ export interface ApiDeps {
   configFile?: string;
   /** Ids of the OPC UA connectors declared in the config file's `opcua:` list (mappings can be saved to them). */
   configuredOpcUa?: string[];
+  /** The data folder (absent when Loom keeps nothing on disk): uploads are spooled there. */
+  dataDir?: string;
+  /** Limits of `POST /api/v1/import`. */
+  importConfig?: ImportConfig;
   /** Folder of the built dashboard; absent or missing: `/` explains how to build it. */
   uiDir?: string;
   version: string;

@@ -14,6 +14,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { writeRoutes } from './routes/write.js';
 import { opcuaRoutes } from './routes/opcua.js';
 import { exportRoutes } from './routes/export.js';
+import { importRoutes } from './routes/import.js';
 import { oeeRoutes } from '../analytics/oee/index.js';
 import { oeeLossRoutes } from '../analytics/oee/losses-route.js';
 import { spcRoutes } from '../analytics/spc/routes.js';
@@ -58,6 +59,7 @@ export async function buildApi(deps: ApiDeps, options: { logger?: FastifyServerO
     await writeRoutes(scope, deps);
     await opcuaRoutes(scope, deps);
     await exportRoutes(scope, deps);
+    await importRoutes(scope, deps);
     await oeeRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant, live: deps.liveOee, cache: deps.oeeCache });
     await oeeLossRoutes(scope, { historian: deps.historian, registry: deps.registry, plant: deps.plant });
     await spcRoutes(scope, { historian: deps.historian, registry: deps.registry, events: deps.spcEvents });

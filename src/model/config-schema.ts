@@ -11,6 +11,7 @@ import { idealCycleTimesSchema, siteShiftsSchema } from '../analytics/oee/config
 import { spcConfigSchema } from '../analytics/spc/config.js';
 import { compressionSchema } from '../historian/compression/config.js';
 import { retentionSchema } from '../historian/retention/config.js';
+import { importConfigSchema } from '../transfer/config.js';
 import { simulatorMachinesSchema, unknownSimulatorMachines } from '../connectors/simulator/config.js';
 
 // One schema per config block: validation, TypeScript types and the reference in README all come
@@ -182,6 +183,7 @@ export const loomConfigSchema = z
     modbus: z.array(modbusConnectorSchema).default([]).describe('Modbus TCP pollers: devices, register maps, poll groups'),
     republish: republishSchema.prefault({}).describe('UNS republish: every sample published at <prefix>/<path> for other systems'),
     spc: spcConfigSchema.prefault({}).describe('Statistical process control: tags watched live with a control chart; rule violations become events'),
+    import: importConfigSchema.prefault({}).describe('Imports sent to a running Loom (POST /api/v1/import, loom import --url)'),
     plant: plantSchema.describe('The ISA-95 plant model: enterprise > site > area > line > machine'),
   })
   .strict()

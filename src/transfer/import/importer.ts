@@ -9,11 +9,14 @@ import { timestampParser } from '../timestamps.js';
 import { DuplicateGuard } from './duplicates.js';
 import { planColumns, type ColumnPlan, type ImportMapping, type Layout } from './mapping.js';
 import { RejectReport, type RejectReason, type RejectSample } from './rejects.js';
-import { detectFormat, FileRefused, openSource, type FileFormat, type SourceRow } from './sources.js';
+import { detectFormat, FileRefused, openSource, type FileFormat, type SourceData, type SourceRow } from './sources.js';
 
 export interface ImportOptions {
+  /** The file to read; with `data`, only the name the report and messages give the data. */
   file: string;
-  /** Default: by extension, else by the file's first bytes. */
+  /** Read from here instead of `file`: an upload's stream (CSV only) or a spooled copy of it. */
+  data?: SourceData;
+  /** Default: by extension, else by the file's first bytes (a stream: csv). */
   format?: FileFormat;
   mapping?: ImportMapping;
   /** CSV text encoding (default utf-8). */
@@ -26,6 +29,8 @@ export interface ImportOptions {
   rejectsFile?: string | null;
   /** How many rejected rows the rejects file holds (default 1,000); the counts are always complete. */
   keepRejects?: number;
+  /** How many rejects the report itself lists, with the row as read (default 5). */
+  listRejects?: number;
   /** A file whose first this many rows hold no valid sample is refused as junk (default 1,000). */
   probeRows?: number;
   /** Samples per historian write (default 10,000). */
@@ -108,8 +113,9 @@ export async function importFile(target: ImportTarget, options: ImportOptions): 
   const started = Date.now();
   const { file } = options;
   const mapping = options.mapping ?? {};
-  const format = await detectFormat(file, options.format);
-  const source = await openSource(file, format, { delimiter: mapping.delimiter, encoding: options.encoding });
+  const data = options.data;
+  const format = data && 'stream' in data ? (options.format ?? 'csv') : await detectFormat(data?.path ?? file, options.format);
+  const source = await openSource(file, format, { delimiter: mapping.delimiter, encoding: options.encoding, data });
   const { registry, historian } = target;
   const createTags = options.createTags ?? false;
   let plan: ColumnPlan;
@@ -120,7 +126,7 @@ export async function importFile(target: ImportTarget, options: ImportOptions): 
     throw new FileRefused(file, `${source.position} 1 (header)`, (error as Error).message);
   }
   const parseTs = timestampParser({ epoch: mapping.epoch, timezone: mapping.timezone });
-  const rejects = new RejectReport(options.rejectsFile === null ? undefined : (options.rejectsFile ?? `${file}.rejects.csv`), options.keepRejects ?? 1_000);
+  const rejects = new RejectReport(options.rejectsFile === null ? undefined : (options.rejectsFile ?? `${file}.rejects.csv`), options.keepRejects ?? 1_000, options.listRejects);
   const duplicates = new DuplicateGuard();
   const dryRun = options.dryRun ?? false;
   const batchSize = options.batchSize ?? 10_000;

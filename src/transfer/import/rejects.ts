@@ -21,12 +21,21 @@ export interface RejectSample {
   column: string;
   reason: RejectReason;
   detail: string;
+  /** The row as read, as one CSV line (cut at 2,000 characters). */
+  record: string;
+}
+
+export const REJECTS_HEADER = ['line', 'column', 'reason', 'detail', 'record'];
+
+/** One reject as a line of the rejects CSV file. */
+export function rejectLine(sample: RejectSample): string {
+  return csvLine([String(sample.line), sample.column, sample.reason, sample.detail, sample.record]);
 }
 
 export class RejectReport {
   readonly byReason: Partial<Record<RejectReason, number>> = {};
   total = 0;
-  /** The first few, kept for the summary printed at the end. */
+  /** The first ones (`inMemory` of them), kept for the summary and the API's answer. */
   readonly first: RejectSample[] = [];
   written = 0;
   /** Why the rejects file could not be written (a read-only folder ...); the counts are still complete. */
@@ -36,22 +45,27 @@ export class RejectReport {
   constructor(
     private readonly file: string | undefined,
     private readonly keep: number,
+    private readonly inMemory = 5,
   ) {}
 
   add(line: number, column: string, reason: RejectReason, detail: string, record: readonly unknown[]): void {
     this.total++;
     this.byReason[reason] = (this.byReason[reason] ?? 0) + 1;
-    if (this.first.length < 5) this.first.push({ line, column, reason, detail });
-    if (this.file && this.written < this.keep && this.error === undefined) {
+    const wanted = this.first.length < this.inMemory;
+    const toFile = this.file !== undefined && this.written < this.keep && this.error === undefined;
+    if (!wanted && !toFile) return;
+    const text = csvLine(record.map((v) => (v === null || v === undefined ? '' : String(v)))).slice(0, -1);
+    const sample: RejectSample = { line, column, reason, detail, record: text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text };
+    if (wanted) this.first.push(sample);
+    if (toFile) {
       if (!this.stream) {
-        this.stream = createWriteStream(this.file);
+        this.stream = createWriteStream(this.file!);
         this.stream.on('error', (error) => {
           this.error = `${this.file}: ${error.message}`;
         });
-        this.stream.write(csvLine(['line', 'column', 'reason', 'detail', 'record']));
+        this.stream.write(csvLine(REJECTS_HEADER));
       }
-      const text = csvLine(record.map((v) => (v === null || v === undefined ? '' : String(v)))).slice(0, -1);
-      this.stream.write(csvLine([String(line), column, reason, detail, text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text]));
+      this.stream.write(rejectLine(sample));
       this.written++;
     }
   }

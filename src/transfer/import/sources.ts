@@ -2,6 +2,7 @@
 // DuckDB (so it works whichever historian runs). What cannot be a sample file at all (binary data,
 // compressed files, Parquet given as CSV, an empty file) is refused here, before any row is read.
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { open, stat } from 'node:fs/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -52,8 +53,26 @@ export async function detectFormat(file: string, forced?: FileFormat): Promise<F
   return head.toString('latin1') === PARQUET_MAGIC ? 'parquet' : 'csv';
 }
 
-export async function openSource(file: string, format: FileFormat, options: { delimiter?: string; encoding?: string } = {}): Promise<RowSource> {
-  return format === 'parquet' ? openParquet(file) : openCsv(file, options);
+/**
+ * Where the data is read from when it is not the named file: a stream (an HTTP upload of CSV; `size`
+ * from its Content-Length, for progress) or another path (a spooled copy of an uploaded Parquet file).
+ * The file name is then only used in messages.
+ */
+export type SourceData = { stream: Readable; size?: number } | { path: string };
+
+export interface SourceOptions {
+  delimiter?: string;
+  encoding?: string;
+  data?: SourceData;
+}
+
+export async function openSource(file: string, format: FileFormat, options: SourceOptions = {}): Promise<RowSource> {
+  const data = options.data;
+  if (format === 'parquet') {
+    if (data && 'stream' in data) throw new Error('Parquet is read from a file: spool the stream to a file first');
+    return openParquet(file, data?.path ?? file);
+  }
+  return openCsv(file, options);
 }
 
 async function readHead(file: string, bytes: number): Promise<Buffer> {
@@ -72,9 +91,45 @@ async function readHead(file: string, bytes: number): Promise<Buffer> {
   }
 }
 
-async function openCsv(file: string, options: { delimiter?: string; encoding?: string }): Promise<RowSource> {
-  const size = (await stat(file)).size;
-  const head = await readHead(file, SNIFF_BYTES);
+async function openCsv(file: string, options: SourceOptions): Promise<RowSource> {
+  const data = options.data;
+  let size: number;
+  let stream: Readable;
+  if (data && 'stream' in data) {
+    stream = data.stream;
+    size = data.size ?? 0;
+  } else {
+    const path = data?.path ?? file;
+    await readHead(path, 0); // a clear message when the file is missing or unreadable
+    size = (await stat(path)).size;
+    stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+  }
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // The first 64 KB are looked at before any row is read; they are kept and parsed first.
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let drained = false;
+  while (heldBytes < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      drained = true;
+      break;
+    }
+    held.push(next.value);
+    heldBytes += next.value.length;
+  }
+  const head = Buffer.concat(held).subarray(0, SNIFF_BYTES);
+  try {
+    refuseNonText(file, head, options.encoding);
+  } catch (error) {
+    stream.destroy();
+    throw error;
+  }
+  return csvRows(file, { iterator, held, drained, size, close: () => stream.destroy() }, options);
+}
+
+/** Refuses what the first bytes show is not a CSV text file. */
+function refuseNonText(file: string, head: Buffer, encoding: string | undefined): void {
   if (head.length === 0) throw new FileRefused(file, '', 'the file is empty');
   if (head.subarray(0, 4).toString('latin1') === PARQUET_MAGIC) throw new FileRefused(file, '', 'this is a Parquet file, not CSV: use --format parquet');
   if (head[0] === 0x1f && head[1] === 0x8b) throw new FileRefused(file, '', 'this is a gzip-compressed file: unpack it first (gunzip)');
@@ -84,29 +139,45 @@ async function openCsv(file: string, options: { delimiter?: string; encoding?: s
     const line = countLines(head.subarray(0, nul));
     throw new FileRefused(file, `line ${line}`, `binary data (a NUL byte at byte ${nul}): this is not a CSV text file`);
   }
-  let decoder: TextDecoder;
   try {
-    decoder = new TextDecoder(options.encoding ?? 'utf-8', { fatal: false });
+    new TextDecoder(encoding ?? 'utf-8');
   } catch {
-    throw new Error(`--encoding '${options.encoding}' is not an encoding Node knows (utf-8, latin1, windows-1252 ...)`);
+    throw new Error(`--encoding '${encoding}' is not an encoding Node knows (utf-8, latin1, windows-1252 ...)`);
   }
-  const sniffed = new TextDecoder(options.encoding ?? 'utf-8', { fatal: false }).decode(head, { stream: true });
+  const sniffed = new TextDecoder(encoding ?? 'utf-8', { fatal: false }).decode(head, { stream: true });
   const bad = sniffed.indexOf('\uFFFD');
-  if (bad >= 0 && (options.encoding ?? 'utf-8') === 'utf-8') {
+  if (bad >= 0 && (encoding ?? 'utf-8') === 'utf-8') {
     throw new FileRefused(file, `line ${countLines(Buffer.from(sniffed.slice(0, bad)))}`, 'bytes that are not UTF-8 text: a binary file, or text in another encoding (try --encoding latin1)');
   }
+}
 
+interface CsvInput {
+  iterator: AsyncIterator<Buffer>;
+  /** Chunks already read (the sniffed head), parsed before the iterator is asked for more. */
+  held: Buffer[];
+  /** The iterator ended while the head was read. */
+  drained: boolean;
+  size: number;
+  close(): void;
+}
+
+async function csvRows(file: string, input: CsvInput, options: SourceOptions): Promise<RowSource> {
+  const { iterator, held, size } = input;
+  const decoder = new TextDecoder(options.encoding ?? 'utf-8', { fatal: false });
   const parser = new CsvParser({ delimiter: options.delimiter });
-  const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
   let bytesRead = 0;
-  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const pending: CsvRecord[] = [];
   let ended = false;
   let first = true;
+  const nextChunk = async (): Promise<IteratorResult<Buffer>> => {
+    const kept = held.shift();
+    if (kept) return { done: false, value: kept };
+    return input.drained ? { done: true, value: undefined } : iterator.next();
+  };
   /** Reads until at least one record is complete (or the file ends). */
   const fill = async (): Promise<void> => {
     while (pending.length === 0 && !ended) {
-      const next = await iterator.next();
+      const next = await nextChunk();
       if (next.done) {
         parser.push(decoder.decode(), pending);
         parser.end(pending);
@@ -125,8 +196,13 @@ async function openCsv(file: string, options: { delimiter?: string; encoding?: s
 
   await fill();
   const headerRecord = pending.shift();
-  if (!headerRecord || (headerRecord.fields.length === 1 && headerRecord.fields[0].trim() === '')) throw new FileRefused(file, 'line 1', 'no header: the first line must name the columns (e.g. ts,tag,value)');
-  if (headerRecord.problem) throw new FileRefused(file, `line ${headerRecord.line}`, `the header cannot be read: ${headerRecord.problem}`);
+  let refused: FileRefused | undefined;
+  if (!headerRecord || (headerRecord.fields.length === 1 && headerRecord.fields[0].trim() === '')) refused = new FileRefused(file, 'line 1', 'no header: the first line must name the columns (e.g. ts,tag,value)');
+  else if (headerRecord.problem) refused = new FileRefused(file, `line ${headerRecord.line}`, `the header cannot be read: ${headerRecord.problem}`);
+  if (refused || !headerRecord) {
+    input.close();
+    throw refused;
+  }
 
   return {
     format: 'csv',
@@ -147,9 +223,10 @@ async function openCsv(file: string, options: { delimiter?: string; encoding?: s
         yield batch;
       }
     },
-    progress: () => (size === 0 ? 1 : bytesRead / size),
+    // An upload of unknown size (chunked) shows no progress rather than a made-up one.
+    progress: () => (size === 0 ? 0 : Math.min(1, bytesRead / size)),
     async close() {
-      stream.destroy();
+      input.close();
     },
   };
 }
@@ -160,11 +237,11 @@ function countLines(bytes: Buffer): number {
   return n;
 }
 
-async function openParquet(file: string): Promise<RowSource> {
-  await readHead(file, 4); // a clear message when the file is missing or unreadable
+async function openParquet(file: string, path: string): Promise<RowSource> {
+  await readHead(path, 4); // a clear message when the file is missing or unreadable
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  const quoted = `'${file.replaceAll("'", "''")}'`;
+  const quoted = `'${path.replaceAll("'", "''")}'`;
   let columns: Array<{ name: string; type: string }>;
   let total: number;
   try {
