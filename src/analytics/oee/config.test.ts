@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, parseConfig } from '../../model/index.js';
-import { planOfSite, plantProductPri, sitePlanFor } from './routes.js';
+import { plantProductPri, sitePlanFor } from './routes.js';
+import { planOfSite } from './site-plan.js';
 import { OeeAccumulator } from './accumulator.js';
 
 const yaml = (site: string, machine = '') => `

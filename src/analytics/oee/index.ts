@@ -41,10 +41,12 @@ export { computeOeeFromHistory, queryRaw, queryBuckets, type HistoryOptions, typ
 /** Live OEE from the bus, advanced every second. */
 export { LiveOee, type LiveOeeOptions } from './live-oee.js';
 /** `GET /api/v1/oee` and `GET /api/v1/kpis`. */
-export { oeeRoutes, machineCellsFor, machinesUnder, sitePlanFor, planOfSite, plantProductPri, MAX_RANGE_MS, type OeeDeps, type MachineCellsDeps } from './routes.js';
+export { oeeRoutes, machineCellsFor, machinesUnder, sitePlanFor, plantProductPri, MAX_RANGE_MS, type OeeDeps, type MachineCellsDeps } from './routes.js';
 /** Cells of closed shifts kept between requests, dropped by late samples. */
 export { ShiftCellCache, shiftWindows, oeeAssetOf, type ShiftWindow, type ShiftCacheOptions } from './shift-cache.js';
 
 export { ShiftWarmUp, type ShiftWarmUpOptions } from './warm-up.js';
+
+export { planOfSite, siteShiftPattern } from './site-plan.js';
 /** The plant config's shift calendar per site and ideal cycle times per machine. */
 export { siteShiftsSchema, idealCycleTimesSchema, type SiteShifts, type DailyBreak } from './config.js';

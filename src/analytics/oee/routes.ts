@@ -2,13 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../api/errors.js';
 import { rangeParams } from '../../api/params.js';
-import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
 import type { PlantConfig, TagDefinition } from '../../model/index.js';
 import { groupCells, sumCells, type GroupBy } from './aggregate.js';
 import { computeOeeFromHistory, type HistoryOptions, type HistorySource } from './history.js';
 import { oeeReport } from './kpis.js';
-import { shiftPlan, withDailyBreaks, type PlanCalendar } from './plan-calendar.js';
-import { weekdayNumber, type SiteShifts } from './config.js';
+import type { PlanCalendar } from './plan-calendar.js';
+import { planOfSite } from './site-plan.js';
 import type { Cell, ReasonOverride } from './types.js';
 import type { LiveOee } from './live-oee.js';
 import type { ShiftCellCache } from './shift-cache.js';
@@ -62,18 +61,6 @@ export function sitePlanFor(plant: PlantConfig): (asset: string) => PlanCalendar
     if (!plan) cache.set(id, (plan = planOfSite(site?.timezone ?? 'UTC', site?.shifts)));
     return plan;
   };
-}
-
-/** The plan of a site's `shifts` block (or the default calendar) in `timeZone`. */
-export function planOfSite(timeZone: string, shifts: SiteShifts | undefined): PlanCalendar {
-  if (!shifts) return shiftPlan(new ShiftCalendar(timeZone));
-  const calendar = new ShiftCalendar(timeZone, {
-    shiftStarts: shifts.starts,
-    shiftNames: shifts.names,
-    breakMinutes: shifts.breakMinutes ?? (shifts.breaks.length > 0 ? 0 : 30),
-    offDays: shifts.offDays.map(weekdayNumber),
-  });
-  return withDailyBreaks(shiftPlan(calendar), shifts.breaks, timeZone);
 }
 
 /** Ideal cycle times per product of each machine, from its `idealCycleTimes` in the plant config. */

@@ -4,7 +4,9 @@ import { MACHINE_KINDS, type KindProfile } from './kinds.js';
 import type { GroundTruthRecord } from './faults.js';
 import { MachineSim, type GroundTruthSink } from './machine.js';
 import { resolveOptions, type ResolvedSimulatorOptions, type SimulatorOptions } from './options.js';
-import { ShiftCalendar } from './shift-calendar.js';
+import { ShiftCalendar, type Shift } from './shift-calendar.js';
+import { planOfSite, siteShiftPattern } from '../../analytics/oee/site-plan.js';
+import type { PlanCalendar, PlanSlot } from '../../analytics/oee/plan-calendar.js';
 import { STATE_NAMES } from './states.js';
 import { machineTagDefinitions } from './tags.js';
 
@@ -26,6 +28,8 @@ export interface MachineStatus {
 
 interface SimLine {
   calendar: ShiftCalendar;
+  /** The site's plan when its `shifts` block lists daily breaks (a break may cross shifts and midnight). */
+  plan?: { calendar: PlanCalendar; slot?: PlanSlot; from: number };
   machines: MachineSim[];
   /** Per machine: whether its samples go out (options.emitMachines). */
   emits: boolean[];
@@ -110,7 +114,9 @@ export class FactorySimulation {
     const { simulated, skipped } = classify(plant, this.options);
     this.skipped = skipped;
 
+    // A site's `shifts` block (the one the OEE plans with) wins over the simulator's own pattern.
     const calendars = new Map<string, ShiftCalendar>();
+    const plans = new Map<string, PlanCalendar>();
     const lines = new Map<string, SimLine>();
     const sink: GroundTruthSink = (record, event) => {
       if (event === 'failure') this.truth.push(record);
@@ -119,16 +125,19 @@ export class FactorySimulation {
     simulated.forEach(({ ref, profile, rollover }, index) => {
       let calendar = calendars.get(ref.site);
       if (!calendar) {
+        const shifts = plant.sites.find((site) => `${plant.enterprise.id}/${site.id}` === ref.site)?.shifts;
         try {
-          calendar = new ShiftCalendar(ref.timezone, this.options.shifts);
+          calendar = new ShiftCalendar(ref.timezone, shifts ? siteShiftPattern(shifts) : this.options.shifts);
         } catch (error) {
           throw new Error(`simulator, site ${ref.site}: ${(error as Error).message}`);
         }
         calendars.set(ref.site, calendar);
+        if (shifts && shifts.breaks.length > 0) plans.set(ref.site, planOfSite(ref.timezone, shifts));
       }
       let line = lines.get(ref.line);
       if (!line) {
-        line = { calendar, machines: [], emits: [] };
+        const plan = plans.get(ref.site);
+        line = { calendar, plan: plan ? { calendar: plan, from: 0 } : undefined, machines: [], emits: [] };
         lines.set(ref.line, line);
         this.lines.push(line);
       }
@@ -166,7 +175,7 @@ export class FactorySimulation {
     const lines = this.lines;
     for (let l = 0; l < lines.length; l++) {
       const line = lines[l];
-      const shift = line.calendar.at(ts);
+      const shift = line.plan ? shiftWithPlannedBreaks(line.calendar.at(ts), line.plan, ts) : line.calendar.at(ts);
       const machines = line.machines;
       for (let i = 0; i < machines.length; i++) machines[i].advance(ts, shift);
       for (let i = machines.length - 1; i >= 0; i--) machines[i].settleBlocked(ts);
@@ -213,4 +222,16 @@ export class FactorySimulation {
   status(): MachineStatus[] {
     return this.machines.map((m) => ({ machine: m.path, kind: m.profile.kind, state: STATE_NAMES[String(m.state)], product: m.product.id, order: m.order }));
   }
+}
+
+/**
+ * The shift at `ts` with its break set to the plan's break in force at `ts` (none when it is not in
+ * one): the machine model knows one break window per shift, a site may list several daily breaks.
+ */
+function shiftWithPlannedBreaks(shift: Shift, plan: NonNullable<SimLine['plan']>, ts: number): Shift {
+  if (plan.slot === undefined || ts < plan.from || ts >= plan.slot.until) {
+    plan.slot = plan.calendar.at(ts);
+    plan.from = ts;
+  }
+  return plan.slot.inBreak ? { ...shift, breakStart: plan.from, breakEnd: plan.slot.until } : { ...shift, breakStart: shift.start, breakEnd: shift.start };
 }
