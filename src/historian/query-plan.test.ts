@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_BUCKETS, bucketCount, checkInterpolation, checkQuery, chooseBucketMs, rollupLevel } from './query-plan.js';
+import { MAX_BUCKETS, bucketCount, checkInterpolation, checkQuery, chooseBucketMs } from './query-plan.js';
+import { tiling } from './tiling.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -25,12 +26,19 @@ describe('query planning', () => {
     assert.ok(bucketCount(0, 1_000 * 365 * DAY, width) <= MAX_BUCKETS);
   });
 
-  it('reads hour rollups for whole-hour buckets, minute rollups for whole-minute buckets, else raw', () => {
-    assert.equal(rollupLevel(2 * HOUR), HOUR);
-    assert.equal(rollupLevel(HOUR), HOUR);
-    assert.equal(rollupLevel(5 * 60_000), 60_000);
-    assert.equal(rollupLevel(90_000), null);
-    assert.equal(rollupLevel(30_000), null);
+  it('reads whole hours and minutes from rollups and only the minutes straddling a bucket edge raw', () => {
+    const M = 60_000;
+    // 90 s buckets: the edges at 90 s and 270 s fall inside minutes 1 and 4; 180 s is a whole minute.
+    const odd = tiling(0, 270_000, 90_000, 270_000);
+    assert.deepEqual([odd.edgeMinutes, odd.rawFrom, odd.hours], [[1, 4], 270_000, null]);
+    assert.ok(odd.minutes !== null);
+    // Whole minutes and hours: no raw samples, hours where they fit, minutes only in the hour the rollups end in.
+    assert.deepEqual(tiling(0, 10 * M, 5 * M, 10 * M).edgeMinutes, []);
+    const hours = tiling(0, 4 * HOUR, 2 * HOUR, 3 * HOUR + 30 * M);
+    assert.deepEqual([hours.edgeMinutes, hours.rawFrom], [[], 3 * HOUR + 30 * M]);
+    assert.match(hours.minutes!, new RegExp(`bucket >= ${3 * HOUR} AND`));
+    // Narrower than a minute: all raw.
+    assert.deepEqual(tiling(0, M, 7_000, M), { hours: null, minutes: null, edgeMinutes: [], rawFrom: 0 });
   });
 
   it('refuses reversed and empty ranges, bad buckets, too many buckets and numeric aggregates on text', () => {

@@ -1,4 +1,4 @@
-// Pure checks and choices for history queries: validation, bucket width, rollup level.
+// Pure checks and choices for history queries: validation, bucket width (rollups: `tiling.ts`).
 
 import { AGGREGATES, type Aggregate, type HistoryQuery, type InterpolatedQuery, type InterpolationMethod } from './types.js';
 import type { CheckedInterpolation } from './interpolation.js';
@@ -102,11 +102,4 @@ export function chooseBucketMs(from: number, to: number, maxPoints: number): num
   let width = Math.ceil((to - from) / limit / DAY) * DAY;
   while (bucketCount(from, to, width) > limit) width += DAY;
   return width;
-}
-
-/** The coarsest rollup whose buckets tile `bucketMs`, or null when only raw samples can answer. */
-export function rollupLevel(bucketMs: number): typeof HOUR_MS | typeof MINUTE_MS | null {
-  if (bucketMs % HOUR_MS === 0) return HOUR_MS;
-  if (bucketMs % MINUTE_MS === 0) return MINUTE_MS;
-  return null;
 }

@@ -9,7 +9,8 @@ import type { Aggregate, Resolution } from './types.js';
 import { correctionsSelect, storedCorrection } from './correction-sql.js';
 import { lastGridPoint, neighbourRow, type NeighbourQuery, type NeighbourRow } from './interpolation.js';
 import { aggExpression } from './aggregate-sql.js';
-import { chooseBucketMs, rollupLevel } from './query-plan.js';
+import { chooseBucketMs } from './query-plan.js';
+import { tiling } from './tiling.js';
 import { carryRows, combineSql, rollupRows, sampleRows } from './rollup-sql.js';
 import { HOUR_MS, MINUTE_MS } from './schema.js';
 
@@ -149,22 +150,24 @@ async function numericBuckets(
   const ofTags = tagsIn(tags);
   const landingMin = knownLandingMin !== undefined ? knownLandingMin : await scalar(conn, `SELECT min(ts) FROM stage.landing WHERE ${ofTags}`);
   const hasLanding = landingMin !== null;
-  const level = rollupLevel(bucketMs);
-  let rollupEnd = from;
+  // Rollups hold compacted samples only: they answer up to the minute of the oldest landing sample.
+  const rollupEnd = hasLanding ? Math.max(from, Math.min(to, Math.floor(landingMin / MINUTE_MS) * MINUTE_MS)) : to;
+  const tiles = tiling(from, to, bucketMs, rollupEnd);
   const sources: string[] = [];
-  if (level !== null) {
-    rollupEnd = hasLanding ? Math.max(from, Math.min(to, Math.floor(landingMin / level) * level)) : to;
-    if (rollupEnd > from) {
-      const table = level === HOUR_MS ? 'rollup_1h' : 'rollup_1m';
-      sources.push(rollupRows(table, level, `${ofTags} AND bucket >= ${from} AND bucket < ${rollupEnd}`));
-    }
+  if (tiles.hours !== null) sources.push(rollupRows('rollup_1h', HOUR_MS, `${ofTags} AND ${tiles.hours}`));
+  if (tiles.minutes !== null) sources.push(rollupRows('rollup_1m', MINUTE_MS, `${ofTags} AND ${tiles.minutes}`));
+  const edges = tiles.edgeMinutes;
+  if (edges.length > 0 || tiles.rawFrom < to) {
+    // A semi join on the minute number: one pass over the range, cheaper than a list of ranges.
+    const atEdge = edges.length === 0 ? 'false' : `ts // ${MINUTE_MS} IN (SELECT unnest([${edges.join(', ')}]::BIGINT[]))`;
+    const rawFrom = edges.length === 0 ? tiles.rawFrom : Math.max(from, edges[0] * MINUTE_MS);
+    sources.push(sampleRows(`(SELECT * FROM ${samples(tags, rawFrom, to, hasLanding)} WHERE str IS NULL AND (ts >= ${tiles.rawFrom} OR ${atEdge}))`));
   }
-  if (rollupEnd < to) sources.push(sampleRows(`(SELECT * FROM ${samples(tags, rollupEnd, to, hasLanding)} WHERE str IS NULL)`));
   for (const tag of tags) sources.push(carryRows(carryBefore(tag, from, hasLanding)));
   const reader = await conn.runAndReadAll(
     `SELECT tag, bucket, ${aggExpression(agg)} AS value FROM (${combineSql(sources.join(' UNION ALL '), bucketMs)}) ORDER BY tag, bucket`,
   );
-  return { resolution: rollupEnd > from ? (level === HOUR_MS ? '1h' : '1m') : 'raw', rows: reader.getRows() };
+  return { resolution: tiles.hours !== null ? '1h' : tiles.minutes !== null ? '1m' : 'raw', rows: reader.getRows() };
 }
 
 function tagsIn(tags: number | readonly number[]): string {

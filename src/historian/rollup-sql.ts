@@ -44,8 +44,8 @@ export function carryRows(relation: string): string {
 /**
  * Combines partial rows (a UNION ALL of the builders above) into buckets of `width` ms aligned to the
  * epoch. Yields tag, bucket and the rollup columns, one row per bucket holding at least one
- * non-carry row. Rows must not straddle buckets: `width` is a multiple of every source row's width
- * and row starts are aligned to their own width.
+ * non-carry row. Rows must not straddle buckets and must not overlap; their widths may differ (see
+ * `tiling.ts`: hour and minute rows inside buckets, raw samples at the edges).
  */
 export function combineSql(sources: string, width: number): string {
   const W = `${width}::BIGINT`;

@@ -267,10 +267,15 @@ export function historianConformance(name: string, makeHistorian: MakeHistorian)
       await h.flush();
       await h.write(secondHalf);
       for (const x of [...firstHalf, ...secondHalf]) (x.tag === TEMP ? truth : other).set(x.ts, { ts: x.ts, value: x.value as number, good: x.quality === 'good' });
-      await expectReference(h, TEMP, truth.values(), 'unflushed', [30 * S, M, 5 * M, H], T0, T0 + 3 * H);
+      // Widths that are not whole minutes (7 s, 90 s, 43.2 min) or hours (1.5 h) read the rollups
+      // inside each bucket and raw samples only in the minutes that straddle its edges.
+      const odd = [7 * S, 90 * S, 2_592 * S, 90 * M];
+      await expectReference(h, TEMP, truth.values(), 'unflushed', [30 * S, M, 5 * M, H, ...odd], T0, T0 + 3 * H);
       await h.flush();
-      await expectReference(h, TEMP, truth.values(), 'flushed', [30 * S, M, 5 * M, H, 2 * H], T0, T0 + 3 * H);
-      await expectReference(h, TEMP, truth.values(), 'unaligned', [M, H], T0 + 17 * M + 5 * S, T0 + 2 * H + 3 * M);
+      await expectReference(h, TEMP, truth.values(), 'flushed', [30 * S, M, 5 * M, H, 2 * H, ...odd], T0, T0 + 3 * H);
+      await expectReference(h, TEMP, truth.values(), 'unaligned', [M, H, ...odd], T0 + 17 * M + 5 * S, T0 + 2 * H + 3 * M);
+      const resolution = async (bucketMs: number) => (await h.query({ tag: TEMP, from: T0, to: T0 + 3 * H, bucketMs, agg: 'twa' })).resolution;
+      assert.deepEqual(await Promise.all(odd.map(resolution)), ['raw', '1m', '1m', '1h'], 'which rollups unaligned widths read');
       await expectReference(h, OTHER, other.values(), 'other tag', [M, H], T0, T0 + 3 * H, ['count', 'twa', 'avg']);
       // The rollup answers equal the answers computed from raw samples with the same width.
       const fromMinutes = await h.query({ tag: TEMP, from: T0, to: T0 + 3 * H, bucketMs: 5 * M, agg: 'twa' });

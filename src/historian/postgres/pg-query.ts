@@ -1,14 +1,15 @@
 // Answers one history query from PostgreSQL with the same choices as the DuckDB backend
 // (`../query-runner.ts`): raw samples when they fit `maxPoints`, else buckets of the chosen width,
-// read from the coarsest rollup that tiles them. Every write merges into `raw` and the rollups before
-// it resolves, so there is no landing table to merge here.
+// read from the rollups inside each bucket and raw samples at its edges (`../tiling.ts`). Every
+// write merges into `raw` and the rollups before it resolves, so there is no landing table to merge.
 
 import type { Pool } from 'pg';
 import { correctionsSelect, storedCorrection } from '../correction-sql.js';
 import { lastGridPoint, neighbourRow, type NeighbourQuery, type NeighbourRow } from '../interpolation.js';
 import type { CorrectionFilter, StoredCorrection, WorkerQuery, WorkerQueryResult } from '../protocol.js';
 import { aggExpression } from '../aggregate-sql.js';
-import { chooseBucketMs, rollupLevel } from '../query-plan.js';
+import { chooseBucketMs } from '../query-plan.js';
+import { tiling } from '../tiling.js';
 import { HOUR_MS, MINUTE_MS } from '../schema.js';
 import { carryRows, combineSql, floorTo, ident, rollupRows, sampleRows } from './pg-sql.js';
 
@@ -29,20 +30,25 @@ export async function runPgQuery(pool: Pool, schema: string, q: WorkerQuery): Pr
   const to = Math.ceil(q.to / bucketMs) * bucketMs;
   if (q.kind === 'text') return textBuckets(pool, s, q, from, to, bucketMs);
 
-  const level = rollupLevel(bucketMs);
+  // Every write merges into the rollups before it resolves: they are complete up to `to`.
+  const tiles = tiling(from, to, bucketMs, to, 'r.bucket');
   const sources: string[] = [];
-  if (level !== null) {
-    const table = level === HOUR_MS ? 'rollup_1h' : 'rollup_1m';
-    sources.push(rollupRows(`${s}.${table} r`, level, `r.tag = ${tag} AND r.bucket >= ${from} AND r.bucket < ${to}`));
-  } else {
-    sources.push(sampleRows(`(SELECT tag, ts, q, num FROM ${s}.raw WHERE tag = ${tag} AND ts >= ${from} AND ts < ${to} AND str IS NULL) x`));
+  if (tiles.hours !== null) sources.push(rollupRows(`${s}.rollup_1h r`, HOUR_MS, `r.tag = ${tag} AND ${tiles.hours}`));
+  if (tiles.minutes !== null) sources.push(rollupRows(`${s}.rollup_1m r`, MINUTE_MS, `r.tag = ${tag} AND ${tiles.minutes}`));
+  const rawIn = (lo: string, hi: string) => `SELECT tag, ts, q, num FROM ${s}.raw WHERE tag = ${tag} AND ts >= ${lo} AND ts < ${hi} AND str IS NULL`;
+  if (tiles.edgeMinutes.length > 0) {
+    // One index range scan per edge minute.
+    const M = `${MINUTE_MS}::bigint`;
+    sources.push(sampleRows(`(SELECT x.* FROM unnest(ARRAY[${tiles.edgeMinutes.join(', ')}]::bigint[]) e(m)
+      CROSS JOIN LATERAL (${rawIn(`greatest(${from}, e.m * ${M})`, `least(${tiles.rawFrom}, e.m * ${M} + ${M})`)}) x) x`));
   }
+  if (tiles.rawFrom < to) sources.push(sampleRows(`(${rawIn(String(tiles.rawFrom), String(to))}) x`));
   sources.push(carryRows(carryBefore(s, tag, from)));
   const result = await pool.query<{ bucket: string; value: string | number | null }>(
     `SELECT bucket, ${aggExpression(q.agg)} AS value FROM (${combineSql(sources.join(' UNION ALL '), bucketMs)}) c ORDER BY bucket`,
   );
   return {
-    resolution: level === null ? 'raw' : level === HOUR_MS ? '1h' : '1m',
+    resolution: tiles.hours !== null ? '1h' : tiles.minutes !== null ? '1m' : 'raw',
     bucketMs,
     ts: result.rows.map((r) => Number(r.bucket)),
     values: result.rows.map((r) => (r.value === null ? null : Number(r.value))),
