@@ -100,23 +100,25 @@ export async function computeOeeFromHistory(
   const roles = (Object.keys(at.byRole) as FeedRole[]).filter((role) => role !== 'running' || at.byRole.state === undefined);
   const reduced = reducedReads(historian, at);
   const series = new Map<FeedRole, HistoryPoint[]>();
-  for (const role of roles) {
+  // All reads at once (the historian queues them back to back); the series keep the roles' order.
+  const read = async (role: FeedRole): Promise<HistoryPoint[] | undefined> => {
     const tag = at.byRole[role]!.path;
-    if (reduced && (COUNTER_ROLES as readonly FeedRole[]).includes(role)) continue; // summed once the cut points are known
-    if (reduced && role !== 'energy') {
-      series.set(role, await reduced.valueChanges({ tag, from: from - lookBack, to: to + 1 }));
-      continue;
-    }
+    if (reduced && (COUNTER_ROLES as readonly FeedRole[]).includes(role)) return undefined; // summed once the cut points are known
+    if (reduced && role !== 'energy') return reduced.valueChanges({ tag, from: from - lookBack, to: to + 1 });
     const bucketMs = role === 'energy' ? options.energyBucketMs : undefined;
     if (bucketMs !== undefined && bucketMs > 0) {
       const points = await queryBuckets(historian, tag, from - lookBack, to + 1, bucketMs, 'last');
       // A bucket's last reading is known at the bucket's end.
-      series.set(role, points.filter((p) => p.value !== null).map((p) => ({ ts: Math.min(p.ts + bucketMs, to), value: p.value })));
-      continue;
+      return points.filter((p) => p.value !== null).map((p) => ({ ts: Math.min(p.ts + bucketMs, to), value: p.value }));
     }
     const points = await queryRaw(historian, tag, from - lookBack, to + 1);
-    series.set(role, points.filter((p) => p.value !== null && p.quality !== 'bad'));
-  }
+    return points.filter((p) => p.value !== null && p.quality !== 'bad');
+  };
+  const answers = await Promise.all(roles.map(read));
+  roles.forEach((role, i) => {
+    const points = answers[i];
+    if (points !== undefined) series.set(role, points);
+  });
   const feed = new AssetFeed(at, { plan: options.plan, productPri: options.productPri, startupMs: options.startupMs, start: from, categories: options.categories, counter: options.counter });
 
   // States as intervals (so operator reasons can split them), fed as categories.
@@ -220,12 +222,18 @@ async function sumCounters(
 ): Promise<{ units: Array<{ ts: number; good: number; scrap: number; rework: number }>; stats: Record<string, CounterStats> }> {
   const byEnd = new Map<number, { ts: number; good: number; scrap: number; rework: number }>();
   const stats: Record<string, CounterStats> = {};
-  for (const role of COUNTER_ROLES) {
+  const results = await Promise.all(
+    COUNTER_ROLES.map((role) => {
+      const tag = at.byRole[role];
+      if (!tag) return undefined;
+      const modulus = counterModulus({ tagMax: tag.max, ...counter });
+      return historian.counterSums({ tag: tag.path, from, to, cuts, modulus, resetBelow: counter?.resetBelow ?? DEFAULT_RESET_BELOW });
+    }),
+  );
+  for (const [k, role] of COUNTER_ROLES.entries()) {
     stats[role] = { wraps: 0, resets: 0, glitches: 0 };
-    const tag = at.byRole[role];
-    if (!tag) continue;
-    const modulus = counterModulus({ tagMax: tag.max, ...counter });
-    const result = await historian.counterSums({ tag: tag.path, from, to, cuts, modulus, resetBelow: counter?.resetBelow ?? DEFAULT_RESET_BELOW });
+    const result = results[k];
+    if (!result) continue;
     stats[role] = { wraps: result.wraps, resets: result.resets, glitches: result.glitches };
     const field = role === 'good_count' ? 'good' : role === 'scrap_count' ? 'scrap' : 'rework';
     result.ends.forEach((ts, i) => {
