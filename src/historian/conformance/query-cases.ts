@@ -186,6 +186,36 @@ export function queryCases(open: () => Promise<{ h: Historian }>, { T0, TEMP, RU
     }
   });
 
+  it('finds neighbours a second, an hour, days and months away, stored or still unflushed', async () => {
+    const { h } = await open();
+    // Gaps of every size around the probe windows (a minute, an hour, a day, 30 days and beyond).
+    const offsets = [-75 * D, -40 * D, -2 * D, -3 * H, -90 * S, 0, 30 * S, 2 * H, 20 * D, 70 * D];
+    const truth: RefSample[] = offsets.map((o, i) => ({ ts: T0 + o, value: i * 10, good: i !== 4 }));
+    await h.write(truth.map((x) => s(TEMP, x.ts, x.value, x.good ? 'good' : 'bad')));
+    await h.flush();
+    // A replacement still unflushed wins over the stored sample; a new far sample is unflushed too.
+    truth[7] = { ...truth[7], value: 777 };
+    truth.push({ ts: T0 + 100 * D, value: 1_000, good: true });
+    await h.write([s(TEMP, truth[7].ts, 777), s(TEMP, T0 + 100 * D, 1_000)]);
+    const times = [T0 - 80 * D, T0 - 50 * D, T0 - 10 * D, T0 - H, T0 - S, T0, T0 + M, T0 + 10 * D, T0 + 50 * D, T0 + 90 * D, T0 + 200 * D];
+    for (const method of ['previous', 'linear'] as InterpolationMethod[]) {
+      for (const ts of times) {
+        const expected = referenceInterpolation(truth, ts, method);
+        const got = await h.valueAt({ tag: TEMP, ts, method });
+        const label = `${method} at ${(ts - T0) / S} s`;
+        if (typeof expected === 'string') assert.deepEqual([got.value, got.reason], [null, expected], label);
+        else assertClose(got.value, expected, label);
+      }
+      // A grid too big for a probe per point, over all of it.
+      const grid = await h.interpolate({ tag: TEMP, from: T0 - 80 * D, to: T0 + 200 * D, stepMs: 7 * H + 13 * S, method });
+      for (const p of grid.points) {
+        const expected = referenceInterpolation(truth, p.ts, method);
+        if (typeof expected === 'string') assert.deepEqual([p.value, p.reason], [null, expected], `grid ${method} at ${p.ts}`);
+        else assertClose(p.value, expected, `grid ${method} at ${p.ts}`);
+      }
+    }
+  });
+
   it('gives the value at a time with the samples it came from, and keeps booleans and text typed', async () => {
     const { h } = await open();
     await h.write([...sparse(), s(RUNNING, T0, true), s(RUNNING, T0 + M, false), s(STATE, T0 + 5 * S, 'run')]);
