@@ -13,6 +13,7 @@ import type { Connector } from './connectors/types.js';
 import { createConnectors } from './connectors/index.js';
 import { buildApi, Telemetry } from './api/index.js';
 import { listenOnFreePort } from './net.js';
+import { removeServerFile, writeServerFile } from './server-file.js';
 import { packageRoot } from './package-root.js';
 import { AuditLog, WriteBack } from './act/index.js';
 import { EmbeddedBroker, brokerConnection, type BrokerConnection } from './broker/index.js';
@@ -272,6 +273,8 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   const wantedPort = options.http?.port ?? config.http.port;
   const port = await listenOnFreePort(api, host, wantedPort, (busy) => logger.warn(`port ${busy} is taken; trying ${busy + 1}`));
   const url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+  // Tells `loom import` (which finds the historian locked) where to send a backfill instead.
+  if (dataDir !== ':memory:') writeServerFile(dataDir, { url, version: VERSION });
 
   for (const connector of connectors) {
     await connector.start({ registry, logger: logger.child({ connector: connector.id }), publish: (samples, source) => ingest.publish(samples, source) });
@@ -305,6 +308,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       await republisher?.stop();
       await broker?.stop();
       await api.close();
+      if (dataDir !== ':memory:') removeServerFile(dataDir);
       telemetry.stop();
       liveOee.stop();
       await oeeWarmUp.stop();
@@ -316,7 +320,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   };
 }
 
-function resolveDataDir(dir: string, baseDir: string): string {
+export function resolveDataDir(dir: string, baseDir: string): string {
   return isAbsolute(dir) ? dir : resolve(baseDir, dir);
 }
 

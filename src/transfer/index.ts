@@ -2,6 +2,7 @@
 // complete reject report; `loom export` and GET /api/v1/export write history out as CSV or Parquet.
 export { importFile, ImportStopped, type ImportOptions, type ImportProgress, type ImportReport, type ImportTarget } from './import/importer.js';
 export { importUpload, type UploadOptions } from './import/upload.js';
+export { importRemote, RemoteImportFailed, type RemoteImportOptions, type RemoteReport } from './import/remote.js';
 export { FileRefused, type FileFormat } from './import/sources.js';
 export { loadMappingFile, mergeMappings, mappingSchema, type ImportMapping, type Layout } from './import/mapping.js';
 export { REJECTS_HEADER, rejectLine, type RejectReason, type RejectSample } from './import/rejects.js';

@@ -88,8 +88,8 @@ export async function importRoutes(app: FastifyInstance, deps: ImportRouteDeps):
       async (request, reply) => {
         const length = Number(request.headers['content-length']);
         if (length > maxBytes) {
-          // Said before a byte is read; the connection is closed so the client stops sending.
-          reply.header('connection', 'close');
+          // Said before a byte is read. The connection stays open (Node discards the rest of the body):
+          // closing it while the client still sends can reset it before the client reads this answer.
           throw tooLarge(`the file is ${length.toLocaleString('en')} bytes; this Loom takes at most ${maxBytes.toLocaleString('en')} per import (import.maxUploadBytes)`);
         }
         const query = request.query;
@@ -122,12 +122,20 @@ export async function importRoutes(app: FastifyInstance, deps: ImportRouteDeps):
           });
           return summaryOf(report);
         } catch (error) {
-          if (capped.exceeded) throw tooLarge(`the file is larger than ${maxBytes.toLocaleString('en')} bytes, the most this Loom takes per import (import.maxUploadBytes)${error instanceof ImportStopped ? `: ${error.message}` : ''}`);
-          if (error instanceof FileRefused) throw new ApiError('LOOM_IMPORT_REFUSED', `refused ${error.message}; nothing was imported`);
+          if (capped.exceeded) {
+            // Sent without a length and still sending: this one is cut off rather than read to its end.
+            reply.header('connection', 'close');
+            throw tooLarge(`the file is larger than ${maxBytes.toLocaleString('en')} bytes, the most this Loom takes per import (import.maxUploadBytes)${error instanceof ImportStopped ? `: ${error.message}` : ''}`);
+          }
+          if (error instanceof FileRefused) throw new ApiError('LOOM_IMPORT_REFUSED', `refused ${error.message}`);
           if (error instanceof ImportStopped) return stopped(reply, error);
           throw error;
         } finally {
           stream.destroy();
+          // What the import left unread (a refused file) is discarded, so the connection ends normally
+          // instead of waiting, paused, for the keep-alive timeout.
+          request.body.unpipe(capped);
+          request.body.resume();
         }
       },
     );
