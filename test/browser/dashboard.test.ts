@@ -80,6 +80,9 @@ describe('dashboard in a browser', { skip: skipReason() }, () => {
     const { page, errors } = await open('#/system');
     await page.locator('[data-subscriber]').first().waitFor();
     assert.ok((await page.locator('.queue-table .bar').count()) >= 1);
+    // Long subscriber names (an SPC monitor's tag path) wrap inside the card instead of pushing it out.
+    const overflow = await page.locator('.queue-table').evaluate((table) => table.getBoundingClientRect().right - table.closest('.panel')!.getBoundingClientRect().right);
+    assert.ok(overflow <= 0, `the bus table sticks out of its card by ${overflow}px`);
     await page.locator('.dead-letter', { hasText: badTag }).waitFor({ timeout: 10_000 });
     assert.ok((await page.locator('.reasons li').count()) >= 1, 'dead letters are counted by reason');
     await page.locator('[data-connector]').first().waitFor();
