@@ -223,6 +223,10 @@ test('POST /api/v1/import: a running Loom imports CSV (streamed) and Parquet, qu
     const refused = (await junk.json()).error;
     assert.equal(refused.code, 'LOOM_IMPORT_REFUSED');
     assert.match(refused.message, /^refused junk\.csv: line 2: binary data/);
+    // What `curl --data-binary @file.csv` sends without a -H 'content-type': still a CSV import.
+    const curlDefault = await postImport(running, 'name=curl.csv', csv, 'application/x-www-form-urlencoded');
+    assert.equal(curlDefault.status, 200);
+    assert.deepEqual(await curlDefault.json().then((r) => [r.format, r.imported]), ['csv', 3]);
     const badMapping = await postImport(running, 'mapping=%7Bnope', csv);
     assert.equal((await badMapping.json()).error.code, 'LOOM_BAD_REQUEST');
   });

@@ -35,7 +35,8 @@ interface ImportQuerystring {
   rejects?: number;
 }
 
-const CSV_TYPES = ['text/csv', 'text/plain', 'application/octet-stream'];
+// `curl --data-binary @file.csv` sends application/x-www-form-urlencoded unless told otherwise: take it as CSV.
+const CSV_TYPES = ['text/csv', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded'];
 const PARQUET_TYPES = ['application/vnd.apache.parquet', 'application/x-parquet'];
 const DEFAULT_MAX_UPLOAD = 2 * 1024 ** 3;
 

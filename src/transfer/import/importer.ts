@@ -193,7 +193,7 @@ export async function importFile(target: ImportTarget, options: ImportOptions): 
     const tag = tagFor(path, cell, row.line, column, row);
     if (!tag) {
       // With --create-tags the only unknown tags left are invalid paths, already reported by tagFor.
-      if (!createTags) rejects.add(row.line, column, 'unknown_tag', `tag '${path}' is not in the plant model: declare it in the config, map the name with --map, or pass --create-tags`, row.values);
+      if (!createTags) rejects.add(row.line, column, 'unknown_tag', `tag '${path}' is not in the plant model: declare it in the config, map the name with --map, or pass --create-tags (API: createTags=true)`, row.values);
       return;
     }
     if (unit !== undefined && unit !== '' && tag.unit !== undefined && unit !== tag.unit) {
