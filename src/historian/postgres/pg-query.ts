@@ -37,10 +37,13 @@ export async function runPgQuery(pool: Pool, schema: string, q: WorkerQuery): Pr
   if (tiles.minutes !== null) sources.push(rollupRows(`${s}.rollup_1m r`, MINUTE_MS, `r.tag = ${tag} AND ${tiles.minutes}`));
   const rawIn = (lo: string, hi: string) => `SELECT tag, ts, q, num FROM ${s}.raw WHERE tag = ${tag} AND ts >= ${lo} AND ts < ${hi} AND str IS NULL`;
   if (tiles.edgeMinutes.length > 0) {
-    // One index range scan per edge minute.
-    const M = `${MINUTE_MS}::bigint`;
-    sources.push(sampleRows(`(SELECT x.* FROM unnest(ARRAY[${tiles.edgeMinutes.join(', ')}]::bigint[]) e(m)
-      CROSS JOIN LATERAL (${rawIn(`greatest(${from}, e.m * ${M})`, `least(${tiles.rawFrom}, e.m * ${M} + ${M})`)}) x) x`));
+    // One index range scan per edge minute, on the partitions of that minute only. OFFSET 0 keeps
+    // the planner from flattening the lateral subquery into a join that compared every edge with
+    // every sample of the range; plain column bounds (no greatest/least) let it prune partitions.
+    const lo = tiles.edgeMinutes.map((m) => Math.max(from, m * MINUTE_MS));
+    const hi = tiles.edgeMinutes.map((m) => Math.min(tiles.rawFrom, m * MINUTE_MS + MINUTE_MS));
+    sources.push(sampleRows(`(SELECT x.* FROM unnest(ARRAY[${lo.join(', ')}]::bigint[], ARRAY[${hi.join(', ')}]::bigint[]) e(lo, hi)
+      CROSS JOIN LATERAL (${rawIn('e.lo', 'e.hi')} OFFSET 0) x) x`));
   }
   if (tiles.rawFrom < to) sources.push(sampleRows(`(${rawIn(String(tiles.rawFrom), String(to))}) x`));
   sources.push(carryRows(carryBefore(s, tag, from)));

@@ -115,7 +115,14 @@ export class PostgresHistorian implements Historian {
 
   async open(): Promise<void> {
     if (this.pool) throw new Error('historian is already open');
-    const pool = new pg.Pool({ connectionString: this.options.url, max: (this.options.queryConnections ?? 4) + 1, application_name: this.options.applicationName ?? 'loom-historian' });
+    // No JIT: compiling a plan takes about a second, and the planner's cost for the per-minute
+    // partition probes of an unaligned trend passes its threshold; every query here runs in ms.
+    const pool = new pg.Pool({
+      connectionString: this.options.url,
+      max: (this.options.queryConnections ?? 4) + 1,
+      application_name: this.options.applicationName ?? 'loom-historian',
+      options: '-c jit=off',
+    });
     pool.on('error', (error) => this.options.logger?.warn(`historian: idle PostgreSQL connection failed: ${error.message}`));
     let writer: pg.PoolClient | undefined;
     try {
