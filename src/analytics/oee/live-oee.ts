@@ -94,6 +94,11 @@ export class LiveOee {
     for (const feed of this.feeds.values()) feed.advanceTo(ts);
   }
 
+  /** Where the live totals start (ms UTC). */
+  get startedAt(): number {
+    return this.options.start;
+  }
+
   /** Assets followed so far. */
   assets(): string[] {
     return [...this.feeds.keys()].sort();

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiError } from '../../api/errors.js';
 import { onePlant } from '../../connectors/simulator/testing.js';
 import type { Historian } from '../../historian/types.js';
-import { oeeRoutes, type OeeDeps } from './routes.js';
+import { oeeRoutes, shiftStartBefore, type OeeDeps } from './routes.js';
 import { FakeHistorian, machineTags, rawOnly, Script } from './testing.js';
 import type { TagDefinition } from '../../model/index.js';
 import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
@@ -157,6 +157,32 @@ test('GET /api/v1/oee/live answers from a LiveOee fed the same samples', async (
   const without = await server();
   assert.equal((await without.inject({ url: `/api/v1/oee/live?asset=${M1}` })).json().error.code, 'LOOM_BAD_REQUEST');
   await without.close();
+});
+
+test('GET /api/v1/oee/live started mid-shift takes the shift before the start from history, so the current shift is whole', async () => {
+  const tags = [...machineTags(M1), ...machineTags(M2)];
+  const plan = shiftPlan(new ShiftCalendar('UTC'));
+  const [m1] = streams();
+  // The server started at 10:00; the samples before only set baselines in the live feed.
+  const live = new LiveOee({ tags: () => tags, planFor: () => plan, start: m1.t('10:00') });
+  live.ingest(m1.sorted().filter((s) => s.ts <= m1.t('14:00')));
+  live.tick(m1.t('14:00'));
+  const sinceStart = live.report(M1)!;
+  const app = await server({ live, planFor: () => plan, historian: new FakeHistorian(m1.samples) });
+  const body = (await app.inject({ url: `/api/v1/oee/live?asset=${M1}&by=shift` })).json();
+  const history = (await app.inject({ url: `/api/v1/oee?asset=${M1}&from=2026-11-26T06:00:00Z&to=2026-11-26T14:00:00Z` })).json();
+  assert.deepEqual(body.groups.map((g: { key: string }) => g.key), ['2026-11-26 early']);
+  assert.equal(body.total.timeElements.PBT, history.total.timeElements.PBT);
+  assert.equal(body.total.quantities.PQ, history.total.quantities.PQ);
+  assert.ok(Math.abs(body.total.iso.oee - history.total.iso.oee) < 1e-12, `live ${body.total.iso.oee} vs history ${history.total.iso.oee}`);
+  assert.ok(sinceStart.timeElements.PBT < body.total.timeElements.PBT, 'the live feed alone covers 10:00-14:00 only');
+  await app.close();
+});
+
+test('shiftStartBefore finds the start of the shift holding an instant', () => {
+  const plan = shiftPlan(new ShiftCalendar('UTC'));
+  assert.equal(shiftStartBefore(plan, Date.parse('2026-11-26T10:37:12.345Z')), Date.parse('2026-11-26T06:00:00Z'));
+  assert.equal(shiftStartBefore(plan, Date.parse('2026-11-27T01:00:00Z')), Date.parse('2026-11-26T22:00:00Z'));
 });
 
 test('a month-long range reads energy per minute in windows the historian accepts (at most 10,000 buckets each)', async () => {

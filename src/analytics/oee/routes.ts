@@ -33,6 +33,23 @@ export interface OeeDeps {
 }
 
 const HOUR = 3_600_000;
+const LEAD_IN_REFRESH_MS = 30_000;
+
+/**
+ * Start of the planned shift (or unplanned stretch) holding `ts`: the calendar is walked back a minute
+ * at a time while the production day and shift stay the same, at most a day.
+ */
+export function shiftStartBefore(plan: PlanCalendar, ts: number): number {
+  const here = plan.at(ts);
+  let start = ts;
+  for (let t = ts - 60_000; t > ts - 24 * HOUR; t -= 60_000) {
+    const slot = plan.at(t);
+    // Slots are contiguous: the one before the shift ends exactly where the shift begins.
+    if (slot.day !== here.day || slot.shift !== here.shift) return Math.min(start, Math.max(slot.until, t));
+    start = t;
+  }
+  return start;
+}
 /** Longest range one request may ask for. */
 export const MAX_RANGE_MS = 93 * 24 * HOUR;
 const BY = ['total', 'shift', 'day', 'week', 'order', 'product', 'asset', 'line', 'area', 'site'] as const;
@@ -118,6 +135,21 @@ export function machineCellsFor(deps: MachineCellsDeps): (machine: string, from:
  */
 export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<void> {
   const machineCells = machineCellsFor(deps);
+  const planFor = deps.planFor ?? sitePlanFor(deps.plant);
+  // The live totals start when the server did, usually mid-shift (and mid-cycle: a unit finished just
+  // after the start would count against a few seconds of run time). The current shift's live figures
+  // therefore take the shift's part before the start from history, refreshed at most every
+  // LEAD_IN_REFRESH_MS (the simulator's or a backfill's history may still be landing).
+  const leadIns = new Map<string, { at: number; cells: Promise<Cell[]> }>();
+  const leadIn = (machine: string, liveStart: number): Promise<Cell[]> => {
+    const now = Date.now();
+    const known = leadIns.get(machine);
+    if (known && now - known.at < LEAD_IN_REFRESH_MS) return known.cells;
+    const from = shiftStartBefore(planFor(machine), liveStart);
+    const cells = from < liveStart ? machineCells(machine, from, liveStart).catch(() => []) : Promise.resolve([]);
+    leadIns.set(machine, { at: now, cells });
+    return cells;
+  };
 
   async function cellsFor(asset: string, from: number, to: number): Promise<{ machines: string[]; cells: Cell[] }> {
     const tags = deps.registry.all();
@@ -182,7 +214,7 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
     {
       schema: {
         tags: ['analytics'],
-        summary: 'Live OEE of an asset since the server started, advanced every second (same report as /api/v1/oee)',
+        summary: 'Live OEE of an asset, advanced every second (same report as /api/v1/oee): since the server started, plus the part of the shift then running before it, from history',
         querystring: {
           type: 'object',
           required: ['asset'],
@@ -194,8 +226,11 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
       const { asset } = request.query;
       const by = request.query.by ?? 'total';
       if (!deps.live) throw new ApiError('LOOM_BAD_REQUEST', 'live OEE is not running on this server');
-      const cells = deps.live.cells(asset);
-      if (cells.length === 0) {
+      const liveCells = deps.live.cells(asset);
+      const liveStart = deps.live.startedAt;
+      const leadInCells = (await Promise.all([...new Set(liveCells.map((c) => c.key.asset))].map((machine) => leadIn(machine, liveStart)))).flat();
+      const cells = [...leadInCells, ...liveCells];
+      if (liveCells.length === 0) {
         const known = deps.registry.all().some((t) => t.asset === asset || t.asset.startsWith(`${asset}/`));
         throw known ? new ApiError('LOOM_NO_STATE_TAG', `no live OEE data for '${asset}' yet`) : new ApiError('LOOM_UNKNOWN_ASSET', `asset '${asset}' is not in the plant model`);
       }

@@ -55,7 +55,7 @@ function LineOee({ root, node, lines }: { root: PlantNode; node: PlantNode; line
   const gauges: { report: OeeReport; caption: string } | null =
     source === 'live'
       ? shift
-        ? { report: shift, caption: `Live: shift ${shift.key}, since the server started · ${formatTime(Date.now())}` }
+        ? { report: shift, caption: `Live: shift ${shift.key} · ${formatTime(Date.now())}` }
         : null
       : report.data
         ? { report: report.data.total, caption: `${formatDateTime(range.from)} – ${formatDateTime(range.to)}` }
