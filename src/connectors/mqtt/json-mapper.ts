@@ -1,10 +1,11 @@
-import { isUtf8 } from 'node:buffer';
 import type { Quality, TagDefinition } from '../../model/index.js';
 import type { RawSample } from '../types.js';
 import { mappingRuleSchema, timestampSchema, type FieldMapping, type MappingRule, type MappingRuleInput, type TimestampSetting } from './config.js';
 import { deadLetterInput, MQTT_DEAD_LETTER_REASONS, type MqttDeadLetterCallback, type MqttDeadLetterReason } from './dead-letters.js';
 import { compileTopicPattern, fillTemplate, templateNames, toSegment, type TopicPattern } from './topic-template.js';
 import { convertValue, describe, inferType, isQuality, readTimestamp } from './values.js';
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** What the mapper needs of the tag registry. */
 export interface TagSink {
@@ -229,14 +230,19 @@ export class JsonMapper {
     if (payload.byteLength > this.maxPayloadBytes) {
       return this.refuse('too_large', `payload on '${topic}' is ${payload.byteLength} bytes, over the limit of ${this.maxPayloadBytes} (maxPayloadBytes)`, topic, payload, false);
     }
-    const utf8 = isUtf8(payload);
-    if (!utf8) return this.refuse('not_utf8', `payload on '${topic}' is not UTF-8 text: JSON payloads must be UTF-8`, topic, payload, false);
+    // One pass decodes and checks the encoding (a check and a separate toString read the bytes twice).
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(payload);
+    } catch {
+      return this.refuse('not_utf8', `payload on '${topic}' is not UTF-8 text: JSON payloads must be UTF-8`, topic, payload, false);
+    }
     const entry = this.entryFor(topic);
     if (!('tags' in entry)) return this.refuse(entry.reason, entry.detail, topic, payload, true);
     if (payload.byteLength === 0) return this.refuse('empty_payload', `empty payload on '${topic}' (a retained message being cleared?)`, topic, payload, true);
     let json: unknown;
     try {
-      json = JSON.parse((Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)).toString('utf8'));
+      json = JSON.parse(text);
     } catch (error) {
       return this.refuse('malformed_json', `payload on '${topic}' is not JSON: ${(error as Error).message}`, topic, payload, true);
     }
