@@ -6,7 +6,7 @@ import { bucketParam, rangeParams } from '../../api/params.js';
 import { computeOeeFromHistory } from './history.js';
 import { oeeReport } from './kpis.js';
 import type { PlanCalendar } from './plan-calendar.js';
-import { MAX_RANGE_MS, machinesUnder, sitePlanFor, type OeeDeps } from './routes.js';
+import { checkOeeRange, machinesOrThrow, sitePlanFor, type OeeDeps } from './routes.js';
 import { addTotals, emptyTotals, type Cell, type OeeTotals, type StateCategory, type StateInterval } from './types.js';
 
 /** Most trend buckets one answer holds. */
@@ -123,19 +123,13 @@ export async function oeeLossRoutes(app: FastifyInstance, deps: OeeDeps): Promis
     async (request) => {
       const { asset } = request.query;
       const { from, to } = rangeParams(request.query, 8 * 3_600_000);
-      if (to - from > MAX_RANGE_MS) throw new ApiError('LOOM_BAD_REQUEST', `the range is ${Math.round((to - from) / 3_600_000)} h; at most ${MAX_RANGE_MS / 3_600_000} h are served`);
+      checkOeeRange(from, to);
       const bucketMs = bucketParam(request.query.bucket) ?? Math.max(60_000, Math.ceil((to - from) / DEFAULT_BUCKETS));
       const buckets = Math.ceil((to - from) / bucketMs);
       if (buckets > MAX_TREND_BUCKETS) throw new ApiError('LOOM_BAD_REQUEST', `${buckets} buckets of ${bucketMs} ms asked; at most ${MAX_TREND_BUCKETS} are served`);
 
       const tags = deps.registry.all();
-      const machines = machinesUnder(asset, tags);
-      if (machines.length === 0) {
-        const known = tags.some((t) => t.asset === asset || t.asset.startsWith(`${asset}/`));
-        throw known
-          ? new ApiError('LOOM_NO_STATE_TAG', `no machine at or under '${asset}' has a state, running or good_count tag`)
-          : new ApiError('LOOM_UNKNOWN_ASSET', `asset '${asset}' is not in the plant model`);
-      }
+      const machines = machinesOrThrow(asset, tags);
       const cells: Cell[] = [];
       const reasons: DowntimeReason[][] = [];
       for (const machine of machines) {

@@ -55,6 +55,25 @@ export const MAX_RANGE_MS = 93 * 24 * HOUR;
 const BY = ['total', 'shift', 'day', 'week', 'order', 'product', 'asset', 'line', 'area', 'site'] as const;
 const STATE_ROLES = new Set(['state', 'good_count']);
 
+/** True when the plant model has `asset` or anything under it. */
+function knownAsset(asset: string, tags: readonly TagDefinition[]): boolean {
+  return tags.some((t) => t.asset === asset || t.asset.startsWith(`${asset}/`));
+}
+
+/** The machines at or under `asset`, or the API error that says why there are none. */
+export function machinesOrThrow(asset: string, tags: readonly TagDefinition[]): string[] {
+  const machines = machinesUnder(asset, tags);
+  if (machines.length > 0) return machines;
+  throw knownAsset(asset, tags)
+    ? new ApiError('LOOM_NO_STATE_TAG', `no machine at or under '${asset}' has a state, running or good_count tag`)
+    : new ApiError('LOOM_UNKNOWN_ASSET', `asset '${asset}' is not in the plant model`);
+}
+
+/** Refuses a range longer than `MAX_RANGE_MS`. */
+export function checkOeeRange(from: number, to: number): void {
+  if (to - from > MAX_RANGE_MS) throw new ApiError('LOOM_BAD_REQUEST', `the range is ${Math.round((to - from) / HOUR)} h; at most ${MAX_RANGE_MS / HOUR} h are served`);
+}
+
 /** The machine assets at or under `path` (every one for '') that have a state, running or good-count tag. */
 export function machinesUnder(path: string, tags: readonly TagDefinition[]): string[] {
   const assets = new Set<string>();
@@ -152,15 +171,8 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
   };
 
   async function cellsFor(asset: string, from: number, to: number): Promise<{ machines: string[]; cells: Cell[] }> {
-    const tags = deps.registry.all();
-    const machines = machinesUnder(asset, tags);
-    if (machines.length === 0) {
-      const known = tags.some((t) => t.asset === asset || t.asset.startsWith(`${asset}/`));
-      throw known
-        ? new ApiError('LOOM_NO_STATE_TAG', `no machine at or under '${asset}' has a state, running or good_count tag`)
-        : new ApiError('LOOM_UNKNOWN_ASSET', `asset '${asset}' is not in the plant model`);
-    }
-    if (to - from > MAX_RANGE_MS) throw new ApiError('LOOM_BAD_REQUEST', `the range is ${Math.round((to - from) / HOUR)} h; at most ${MAX_RANGE_MS / HOUR} h are served`);
+    const machines = machinesOrThrow(asset, deps.registry.all());
+    checkOeeRange(from, to);
     // Machines at once: one's reads queue in the historian while another's cells are computed.
     const perMachine = await Promise.all(
       machines.map((machine) =>
@@ -231,8 +243,7 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
       const leadInCells = (await Promise.all([...new Set(liveCells.map((c) => c.key.asset))].map((machine) => leadIn(machine, liveStart)))).flat();
       const cells = [...leadInCells, ...liveCells];
       if (liveCells.length === 0) {
-        const known = deps.registry.all().some((t) => t.asset === asset || t.asset.startsWith(`${asset}/`));
-        throw known ? new ApiError('LOOM_NO_STATE_TAG', `no live OEE data for '${asset}' yet`) : new ApiError('LOOM_UNKNOWN_ASSET', `asset '${asset}' is not in the plant model`);
+        throw knownAsset(asset, deps.registry.all()) ? new ApiError('LOOM_NO_STATE_TAG', `no live OEE data for '${asset}' yet`) : new ApiError('LOOM_UNKNOWN_ASSET', `asset '${asset}' is not in the plant model`);
       }
       return {
         asset,
