@@ -1,5 +1,7 @@
 // Plant local time from UTC instants and back, with the runtime's IANA time zone data (Intl).
-// Only shift boundaries are converted (a few per day), so Intl's cost does not matter here.
+// Intl costs microseconds per call and OEE over a month asks for the wall clock of every state change
+// and unit, so the offset is cached per zone and hour: an hour whose start and end have the same
+// offset has it throughout (no zone changes its offset twice within an hour).
 
 /** A wall-clock reading in some time zone. Month is 1-12, weekday 0 (Sunday) - 6. */
 export interface WallClock {
@@ -43,19 +45,44 @@ export function checkTimeZone(timeZone: string, where: string): void {
 
 /** The wall clock in `timeZone` at instant `ts` (ms since the epoch, UTC). */
 export function wallClock(ts: number, timeZone: string): WallClock {
-  const parts = formatter(timeZone).formatToParts(new Date(ts));
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  const year = get('year');
-  const month = get('month');
-  const day = get('day');
-  return { year, month, day, hour: get('hour'), minute: get('minute'), second: get('second'), weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay() };
+  const local = new Date(ts + offsetAt(ts, timeZone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: local.getUTCDay(),
+  };
 }
 
 /** Offset of local time from UTC at instant `ts`, in ms (Europe/Berlin in summer: +7,200,000). */
 export function offsetAt(ts: number, timeZone: string): number {
+  const hour = Math.floor(ts / HOUR_MS) * HOUR_MS;
+  let byHour = hourOffsets.get(timeZone);
+  if (!byHour) hourOffsets.set(timeZone, (byHour = new Map()));
+  let offset = byHour.get(hour);
+  if (offset === undefined) {
+    if (byHour.size >= MAX_CACHED_HOURS) byHour.clear();
+    const atStart = intlOffset(hour, timeZone);
+    offset = atStart === intlOffset(hour + HOUR_MS, timeZone) ? atStart : Number.NaN; // NaN: the offset changes in this hour
+    byHour.set(hour, offset);
+  }
+  return Number.isNaN(offset) ? intlOffset(ts, timeZone) : offset;
+}
+
+const HOUR_MS = 3_600_000;
+/** About eleven years of hours per zone before the cache starts over. */
+const MAX_CACHED_HOURS = 100_000;
+const hourOffsets = new Map<string, Map<number, number>>();
+
+/** The offset at `ts` as Intl reads it (to the second: historical offsets have seconds). */
+function intlOffset(ts: number, timeZone: string): number {
   const whole = Math.floor(ts / 1000) * 1000;
-  const w = wallClock(whole, timeZone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - whole;
+  const parts = formatter(timeZone).formatToParts(new Date(whole));
+  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - whole;
 }
 
 /**
