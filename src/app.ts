@@ -18,7 +18,7 @@ import { packageRoot } from './package-root.js';
 import { AuditLog, WriteBack } from './act/index.js';
 import { EmbeddedBroker, brokerConnection, type BrokerConnection } from './broker/index.js';
 import { UnsRepublisher } from './republish/index.js';
-import { LiveOee, ShiftCellCache, ShiftWarmUp, oeeAssetOf, plantProductPri, sitePlanFor } from './analytics/oee/index.js';
+import { LiveOee, ShiftCellCache, ShiftWarmUp, oeeAssetOf, plantProductPri, saveShiftSnapshot, sitePlanFor, takeShiftSnapshot, type ShiftCacheSnapshot } from './analytics/oee/index.js';
 import { SpcEventLog, startSpcMonitors, type SpcEvent } from './analytics/spc/index.js';
 
 const ROOT = packageRoot();
@@ -57,6 +57,8 @@ export interface RunningLoom {
   connectors: Connector[];
   audit: AuditLog;
   api: FastifyInstance;
+  /** OEE cells of closed shifts (kept across clean restarts). */
+  oeeCache: ShiftCellCache;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,11 @@ export interface LoomCore {
   ingest: Ingest;
   historian: Historian;
   deadLetters: DeadLetterStore;
+  /**
+   * The OEE shift cache a cleanly closed server left (taken from the data folder at open, so any
+   * other opener, such as an import, drops it), and the store it belongs to.
+   */
+  oeeShifts: { store: string; snapshot?: ShiftCacheSnapshot };
   /** Writes handed from the bus to the historian so far, and their samples. */
   historianFeed(): { writes: number; samples: number };
   /** Drains the bus into the historian, then closes it and the dead-letter file. */
@@ -152,6 +159,8 @@ export async function openCore(loaded: LoadedConfig, options: Pick<StartLoomOpti
     });
   });
   const historianSubscription = subscribeHistorian(bus, historian, logger, () => tagsDefined);
+  const store = config.historian.engine === 'postgres' ? `postgres:${config.historian.url}#${config.historian.schema}` : `duckdb:${historianPath}`;
+  const oeeShifts = { store, snapshot: inMemory ? undefined : takeShiftSnapshot(dataDir, store, (reason) => logger.warn(`oee: ${reason}`)) };
 
   return {
     config,
@@ -162,6 +171,7 @@ export async function openCore(loaded: LoadedConfig, options: Pick<StartLoomOpti
     ingest,
     historian,
     deadLetters,
+    oeeShifts,
     historianFeed: () => historianSubscription.feed(),
     async close() {
       await bus.idle();
@@ -218,6 +228,8 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   liveOee.start();
   // OEE cells of closed shifts are kept between requests; a late sample drops those it may change.
   const oeeCache = new ShiftCellCache();
+  // Shifts a cleanly closed server kept: their variants hold the tags, plans and options they were computed with.
+  if (core.oeeShifts.snapshot) logger.info(`oee: ${oeeCache.restore(core.oeeShifts.snapshot)} closed machine-shifts restored from the last run`);
   const oeeCacheSubscription = oeeCache.attach(bus, oeeAssetOf((tag) => registry.get(tag)));
   // In the background: closed shifts of the last 35 days into the cache, then each shift as it closes.
   const oeeWarmUp = new ShiftWarmUp({ historian, registry, plant: config.plant, cache: oeeCache }, { onError: (error) => logger.debug({ err: error }, 'OEE warm-up step failed') });
@@ -299,6 +311,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
     connectors,
     audit,
     api,
+    oeeCache,
     async close() {
       if (closed) return;
       closed = true;
@@ -312,7 +325,17 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       telemetry.stop();
       liveOee.stop();
       await oeeWarmUp.stop();
+      await bus.idle();
       oeeCacheSubscription.unsubscribe();
+      // Written after the bus drained into the cache's late-data watch (core.close drains the rest into
+      // the historian, which the cache has seen: connectors and the API are stopped).
+      if (dataDir !== ':memory:' && oeeCache.shifts > 0) {
+        try {
+          saveShiftSnapshot(dataDir, core.oeeShifts.store, oeeCache.snapshot());
+        } catch (error) {
+          logger.warn({ err: error }, 'oee: keeping the shift cache for the next start failed; its shifts will be computed again');
+        }
+      }
       spc.stop();
       await audit.close();
       await core.close();

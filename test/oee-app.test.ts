@@ -2,6 +2,10 @@
 // config, keeps closed shifts between requests, and a late sample posted over HTTP updates the report.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCore, startLoom } from '../src/app.js';
 import { parseConfig } from '../src/model/index.js';
 import { startTestLoom } from './helpers.js';
 
@@ -82,4 +86,60 @@ test('shifts and cycle times from the config; a late breakdown posted after a re
   assert.equal(second.total.timeElements.PDT, 0.5 * H);
   assert.equal(second.total.timeElements.CMT, H);
   assert.equal(second.total.quantities.failures, 1);
+});
+
+test('closed shifts survive a clean restart; other cycle times recompute them; an import into the folder drops them', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'loom-oee-restart-'));
+  const start = async (config: string) =>
+    startLoom({ loaded: { config: parseConfig(config), file: 'oee.yaml', baseDir: process.cwd() }, dataDir, http: { port: 0, host: '127.0.0.1' }, logger: false, simulator: false, mqttBroker: 0 });
+  const report = async (url: string, from: number, to: number) => {
+    const response = await fetch(`${url}/api/v1/oee?asset=${PRESS}&from=${from}&to=${to}&by=shift`);
+    assert.equal(response.status, 200);
+    return (await response.json()) as Report;
+  };
+  try {
+    const day = new Date(Date.now() - 3 * 24 * H).toISOString().slice(0, 10);
+    const from = Date.parse(`${day}T06:00:00Z`);
+    const to = from + 24 * H; // the day and night shifts, both closed
+    let loom = await start(CONFIG);
+    const samples: unknown[] = [
+      { tag: `${PRESS}/product`, ts: from - H, value: 'bracket-a' },
+      { tag: `${PRESS}/state`, ts: from, value: 1 },
+    ];
+    for (let m = 0; m <= 24 * 60; m += 2) samples.push({ tag: `${PRESS}/good_count`, ts: from + m * 60_000, value: 3 * m });
+    const posted = await fetch(`${loom.url}/api/v1/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ samples }) });
+    assert.equal(posted.status, 200);
+    await loom.bus.idle();
+    await loom.historian.flush();
+    const first = await report(loom.url, from, to);
+    assert.equal(loom.oeeCache.shifts, 2);
+    await loom.close();
+    assert.ok(existsSync(join(dataDir, 'oee-shifts.json')), 'a clean close keeps the cache');
+
+    loom = await start(CONFIG);
+    assert.equal(loom.oeeCache.shifts, 2, 'restored at start');
+    const computedBefore = loom.oeeCache.stats.computed;
+    assert.deepEqual(await report(loom.url, from, to), first);
+    assert.equal(loom.oeeCache.stats.computed, computedBefore, 'answered from the restored shifts, nothing computed');
+    assert.ok(!existsSync(join(dataDir, 'oee-shifts.json')), 'taken at start: a crash leaves none behind');
+    await loom.close();
+
+    // Other ideal cycle times: the kept shifts were computed with 30 s and are computed again.
+    loom = await start(CONFIG.replace('bracket-a: 30', 'bracket-a: 20'));
+    const changed = await report(loom.url, from, to);
+    assert.equal(changed.total.quantities.PRI, 20);
+    assert.equal(first.total.quantities.PRI, 30);
+    await loom.close();
+
+    // Whatever else opens the folder (here as `loom import` does) takes the file: the next server computes afresh.
+    const core = await openCore({ config: parseConfig(CONFIG), file: 'oee.yaml', baseDir: process.cwd() }, { dataDir, logger: false });
+    assert.ok(core.oeeShifts.snapshot, 'the opener got the snapshot');
+    await core.close();
+    loom = await start(CONFIG);
+    assert.equal(loom.oeeCache.shifts, 0);
+    assert.deepEqual(await report(loom.url, from, to), first);
+    await loom.close();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -1,7 +1,8 @@
 // Benchmarks of the OEE, each with a same-run baseline:
 //   live:   LiveOee for 100 simulated machines at 1 Hz signals: CPU share of one core.
 //   report: a one-month OEE report by shift for one line from the DuckDB historian: uncached, and
-//           with closed shifts' cells cached (ShiftCellCache), against a raw read of the same month.
+//           with closed shifts' cells cached (ShiftCellCache: filled by a request, by the background
+//           warm-up, or restored after a clean restart), against a raw read of the same month.
 // Run: node --import tsx src/analytics/oee/bench.ts [--minutes 20] [--days 30] [--postgres] [--report-only]
 import { FactorySimulation } from '../../connectors/simulator/engine.js';
 import { ShiftCalendar } from '../../connectors/simulator/shift-calendar.js';
@@ -176,6 +177,14 @@ async function benchReport(): Promise<void> {
   const afterWarmUp = machineCellsFor(warmDeps);
   const [warmedShifts, afterWarmUpMs] = await timed(async () => byShift((await Promise.all(machines.map((m) => afterWarmUp(m, from, to, (days + 1) * 86_400_000)))).flat()));
   if (JSON.stringify(warmedShifts) !== JSON.stringify(directShifts)) throw new Error('the report after the warm-up differs from the uncached one');
+  // A clean restart: the warmed cache as the file a closing server writes, read into a fresh cache, then the report.
+  const [snapshotText, saveMs] = await timed(async () => JSON.stringify(warmCache.snapshot()));
+  const restartedCache = new ShiftCellCache({ now: () => to + 3_600_000 });
+  const [restored, restoreMs] = await timed(async () => restartedCache.restore(JSON.parse(snapshotText)));
+  const afterRestart = machineCellsFor({ ...warmDeps, cache: restartedCache });
+  const [restartedShifts, afterRestartMs] = await timed(async () => byShift((await Promise.all(machines.map((m) => afterRestart(m, from, to, (days + 1) * 86_400_000)))).flat()));
+  if (JSON.stringify(restartedShifts) !== JSON.stringify(directShifts)) throw new Error('the report after a restart differs from the uncached one');
+  if (restartedCache.stats.computed !== 0) throw new Error('the report after a restart computed shifts instead of using the restored ones');
   await historian.close();
   console.log(`baseline   read ${read} raw samples of a ${kinds.length}-machine line, ${days} days, from the DuckDB historian (in memory): ${readMs.toFixed(0)} ms`);
   console.log(`raw path   OEE by shift for the line from every raw sample (${directShifts.length} shifts, both conventions, all KPIs): ${rawPathMs.toFixed(0)} ms`);
@@ -183,6 +192,7 @@ async function benchReport(): Promise<void> {
   console.log(`cache fill first request (computes and keeps ${filled} closed machine-shifts): ${fillMs.toFixed(0)} ms`);
   console.log(`cached     same report, closed shifts from the cache (median of 5): ${warmMs.toFixed(1)} ms = ${(warmMs / readMs).toFixed(4)} x the raw read, ${(directMs / warmMs).toFixed(0)}x faster than uncached`);
   console.log(`warm-up    background pass over the month (${warmCache.shifts} closed machine-shifts, ${warmUp.stats.steps} steps): ${warmUpMs.toFixed(0)} ms; then the report: ${afterWarmUpMs.toFixed(1)} ms (${warmedShifts.length} shifts)`);
+  console.log(`restart    shift cache kept across a clean restart (${(snapshotText.length / 1e6).toFixed(1)} MB of JSON, ${restored} machine-shifts): serialise ${saveMs.toFixed(0)} ms, restore ${restoreMs.toFixed(0)} ms; then the report: ${afterRestartMs.toFixed(1)} ms, nothing computed`);
   console.log(`late data  after a late sample 1 day before the end (its machine's last day recomputed): ${lateMs.toFixed(0)} ms`);
   if (!process.argv.includes('--postgres')) return;
   // The same month in PostgreSQL (a schema of its own, dropped after): the same reduced reads.

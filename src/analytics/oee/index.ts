@@ -43,7 +43,8 @@ export { LiveOee, type LiveOeeOptions } from './live-oee.js';
 /** `GET /api/v1/oee` and `GET /api/v1/kpis`. */
 export { oeeRoutes, machineCellsFor, machinesUnder, sitePlanFor, plantProductPri, MAX_RANGE_MS, type OeeDeps, type MachineCellsDeps } from './routes.js';
 /** Cells of closed shifts kept between requests, dropped by late samples. */
-export { ShiftCellCache, shiftWindows, oeeAssetOf, type ShiftWindow, type ShiftCacheOptions } from './shift-cache.js';
+export { ShiftCellCache, shiftWindows, oeeAssetOf, type ShiftWindow, type ShiftCacheOptions, type ShiftCacheSnapshot } from './shift-cache.js';
+export { saveShiftSnapshot, takeShiftSnapshot } from './shift-snapshot-file.js';
 
 export { ShiftWarmUp, type ShiftWarmUpOptions } from './warm-up.js';
 

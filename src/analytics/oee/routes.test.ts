@@ -179,6 +179,25 @@ test('GET /api/v1/oee/live started mid-shift takes the shift before the start fr
   await app.close();
 });
 
+test('GET /api/v1/oee/live names a machine whose lead-in history could not be read, instead of hiding it', async () => {
+  const tags = [...machineTags(M1), ...machineTags(M2)];
+  const plan = shiftPlan(new ShiftCalendar('UTC'));
+  const [m1] = streams();
+  const live = new LiveOee({ tags: () => tags, planFor: () => plan, start: m1.t('10:00') });
+  live.ingest(m1.sorted().filter((s) => s.ts <= m1.t('14:00')));
+  live.tick(m1.t('14:00'));
+  const failing = new FakeHistorian(m1.samples);
+  const fail = () => Promise.reject(new Error('historian is closed'));
+  const historian = Object.assign(failing, { query: fail, valueChanges: fail, counterSums: fail });
+  const app = await server({ live, planFor: () => plan, historian });
+  const res = await app.inject({ url: `/api/v1/oee/live?asset=${M1}` });
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json();
+  assert.deepEqual(body.missingLeadIn, [{ machine: M1, from: m1.t('06:00'), to: m1.t('10:00'), reason: 'history before the live start could not be read: historian is closed' }]);
+  assert.equal(body.total.timeElements.PBT, live.report(M1)!.timeElements.PBT, 'the live part only');
+  await app.close();
+});
+
 test('shiftStartBefore finds the start of the shift holding an instant', () => {
   const plan = shiftPlan(new ShiftCalendar('UTC'));
   assert.equal(shiftStartBefore(plan, Date.parse('2026-11-26T10:37:12.345Z')), Date.parse('2026-11-26T06:00:00Z'));

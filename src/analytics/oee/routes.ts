@@ -1,4 +1,5 @@
 // HTTP API of the OEE: GET /api/v1/oee and GET /api/v1/kpis.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../api/errors.js';
 import { rangeParams } from '../../api/params.js';
@@ -32,7 +33,15 @@ export interface OeeDeps {
   cache?: ShiftCellCache;
 }
 
+/** The current shift's cells before the live start, or why they are missing. */
+interface LeadIn {
+  cells: Cell[];
+  missing?: { machine: string; from: number; to: number; reason: string };
+}
+
 const HOUR = 3_600_000;
+/** Bump when a change to the OEE computation changes the cells of the same history: kept shifts are then recomputed. */
+const CELLS_VERSION = 1;
 const LEAD_IN_REFRESH_MS = 30_000;
 
 /**
@@ -135,6 +144,14 @@ export function machineCellsFor(deps: MachineCellsDeps): (machine: string, from:
     const own = configuredPri(asset);
     return own && deps.productPri ? { ...deps.productPri, ...own } : (own ?? deps.productPri);
   };
+  // What else the cells of a machine depend on, as a digest: cached shifts (kept across restarts too)
+  // computed with other tags, shifts, cycle times or options are recomputed, not served.
+  const inputsOf = (machine: string, tags: readonly TagDefinition[]) => {
+    const site = deps.planFor ? undefined : deps.plant.sites.find((s) => machine.startsWith(`${deps.plant.enterprise.id}/${s.id}/`));
+    const siteSettings = site ? { ...site, areas: undefined } : null;
+    const own = tags.filter((t) => t.asset === machine).sort((a, b) => (a.path < b.path ? -1 : 1));
+    return createHash('sha1').update(JSON.stringify([CELLS_VERSION, siteSettings, productPriFor(machine) ?? null, deps.history ?? null, own])).digest('base64url');
+  };
   return async (machine, from, to, span = to - from) => {
     const tags = deps.registry.all();
     const overrides = deps.overrides?.() ?? [];
@@ -143,7 +160,7 @@ export function machineCellsFor(deps: MachineCellsDeps): (machine: string, from:
     const compute = async (f: number, t: number) =>
       (await computeOeeFromHistory(deps.historian, machine, tags, f, t, { energyBucketMs, ...deps.history, plan, overrides, productPri: productPriFor(machine) })).cells;
     if (!deps.cache) return compute(from, to);
-    const variant = JSON.stringify([energyBucketMs ?? 0, overrides.filter((o) => o.asset === machine)]);
+    const variant = JSON.stringify([energyBucketMs ?? 0, overrides.filter((o) => o.asset === machine), inputsOf(machine, tags)]);
     return deps.cache.cells(machine, from, to, plan, variant, compute);
   };
 }
@@ -159,15 +176,22 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
   // after the start would count against a few seconds of run time). The current shift's live figures
   // therefore take the shift's part before the start from history, refreshed at most every
   // LEAD_IN_REFRESH_MS (the simulator's or a backfill's history may still be landing).
-  const leadIns = new Map<string, { at: number; cells: Promise<Cell[]> }>();
-  const leadIn = (machine: string, liveStart: number): Promise<Cell[]> => {
+  // A failed history read is not hidden: the live answer lists the machines whose lead-in is missing.
+  const leadIns = new Map<string, { at: number; answer: Promise<LeadIn> }>();
+  const leadIn = (machine: string, liveStart: number): Promise<LeadIn> => {
     const now = Date.now();
     const known = leadIns.get(machine);
-    if (known && now - known.at < LEAD_IN_REFRESH_MS) return known.cells;
+    if (known && now - known.at < LEAD_IN_REFRESH_MS) return known.answer;
     const from = shiftStartBefore(planFor(machine), liveStart);
-    const cells = from < liveStart ? machineCells(machine, from, liveStart).catch(() => []) : Promise.resolve([]);
-    leadIns.set(machine, { at: now, cells });
-    return cells;
+    const answer: Promise<LeadIn> =
+      from < liveStart
+        ? machineCells(machine, from, liveStart).then(
+            (cells) => ({ cells }),
+            (error: unknown) => ({ cells: [], missing: { machine, from, to: liveStart, reason: `history before the live start could not be read: ${(error as Error).message}` } }),
+          )
+        : Promise.resolve({ cells: [] });
+    leadIns.set(machine, { at: now, answer });
+    return answer;
   };
 
   async function cellsFor(asset: string, from: number, to: number): Promise<{ machines: string[]; cells: Cell[] }> {
@@ -240,8 +264,9 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
       if (!deps.live) throw new ApiError('LOOM_BAD_REQUEST', 'live OEE is not running on this server');
       const liveCells = deps.live.cells(asset);
       const liveStart = deps.live.startedAt;
-      const leadInCells = (await Promise.all([...new Set(liveCells.map((c) => c.key.asset))].map((machine) => leadIn(machine, liveStart)))).flat();
-      const cells = [...leadInCells, ...liveCells];
+      const leadInAnswers = await Promise.all([...new Set(liveCells.map((c) => c.key.asset))].map((machine) => leadIn(machine, liveStart)));
+      const cells = [...leadInAnswers.flatMap((a) => a.cells), ...liveCells];
+      const missing = leadInAnswers.flatMap((a) => (a.missing ? [a.missing] : []));
       if (liveCells.length === 0) {
         throw knownAsset(asset, deps.registry.all()) ? new ApiError('LOOM_NO_STATE_TAG', `no live OEE data for '${asset}' yet`) : new ApiError('LOOM_UNKNOWN_ASSET', `asset '${asset}' is not in the plant model`);
       }
@@ -251,6 +276,8 @@ export async function oeeRoutes(app: FastifyInstance, deps: OeeDeps): Promise<vo
         machines: [...new Set(cells.map((c) => c.key.asset))].sort(),
         total: oeeReport(sumCells(cells)),
         groups: by === 'total' ? [] : groupCells(cells, by).map((g) => ({ key: g.key, ...oeeReport(g.totals) })),
+        // Only when a lead-in failed: these machines' figures start at the live start, not the shift start.
+        ...(missing.length > 0 ? { missingLeadIn: missing } : {}),
       };
     },
   );

@@ -128,3 +128,28 @@ test('cached cells are frozen: a caller cannot change what later requests get', 
     cell.totals.stateMs.running = 0;
   }, TypeError);
 });
+
+test('a snapshot through JSON restores the closed shifts: a restarted cache answers without a historian query, and late data still drops them', async () => {
+  const { state, compute } = source(baseSamples);
+  const expected = byShift(await compute(FROM, TO));
+  const first = new ShiftCellCache({ now: () => TO + HOUR });
+  await first.cells(MACHINE, FROM, TO, plan, 'v1', compute);
+  const snapshot = JSON.parse(JSON.stringify(first.snapshot()));
+
+  const restarted = new ShiftCellCache({ now: () => TO + HOUR });
+  assert.equal(restarted.restore(snapshot), 6);
+  const before = state.queries;
+  assert.deepEqual(byShift(await restarted.cells(MACHINE, FROM, TO, plan, 'v1', compute)), expected);
+  assert.equal(state.queries, before, 'no historian query after the restore');
+
+  // Another variant (other tags, plans or options) recomputes; a late sample drops the restored shifts after it.
+  await restarted.cells(MACHINE, FROM, TO, plan, 'v2', compute);
+  assert.ok(state.queries > before);
+  const fresh = new ShiftCellCache({ now: () => TO + HOUR });
+  fresh.restore(snapshot);
+  fresh.observe([{ tag: `${MACHINE}/state`, ts: FROM + 30 * HOUR, value: 1, quality: 'good' }], assetOf);
+  assert.equal(fresh.shifts, 3, 'the three shifts ending before the late sample stay');
+
+  assert.equal(new ShiftCellCache().restore({ version: 99, assets: snapshot.assets }), 0, 'another version is ignored');
+  assert.equal(new ShiftCellCache().restore(JSON.parse('{"version":1,"assets":{"x":[{"start":"a"}]}}')), 0, 'malformed shifts are skipped');
+});

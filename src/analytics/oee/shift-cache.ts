@@ -83,6 +83,14 @@ export interface ShiftCacheOptions {
   now?: () => number;
 }
 
+const SNAPSHOT_VERSION = 1;
+
+/** The cached shifts as plain data (JSON), per asset. */
+export interface ShiftCacheSnapshot {
+  version: number;
+  assets: Record<string, Array<{ start: number; end: number; variant: string; cells: Cell[] }>>;
+}
+
 interface Entry {
   end: number;
   variant: string;
@@ -201,6 +209,36 @@ export class ShiftCellCache {
    */
   attach(bus: Bus<Sample>, assetOf: (tag: string) => string | undefined): Subscription {
     return bus.subscribe('#', (samples) => this.observe(samples, assetOf), { name: 'oee-shift-cache', maxBatch: 5000 });
+  }
+
+  /** Every cached shift, to be kept across a restart (`restore`). */
+  snapshot(): ShiftCacheSnapshot {
+    const assets: ShiftCacheSnapshot['assets'] = {};
+    for (const [asset, entries] of this.assets) {
+      if (entries.byStart.size === 0) continue;
+      assets[asset] = [...entries.byStart].map(([start, e]) => ({ start, end: e.end, variant: e.variant, cells: e.cells }));
+    }
+    return { version: SNAPSHOT_VERSION, assets };
+  }
+
+  /**
+   * Takes the shifts of a snapshot (of this or an earlier run) into the cache. Their variants decide
+   * as ever: a shift computed with other tags, plans or options is recomputed when asked for. Returns
+   * the shifts taken; a snapshot of another version is ignored (0).
+   */
+  restore(snapshot: ShiftCacheSnapshot): number {
+    if (snapshot?.version !== SNAPSHOT_VERSION || typeof snapshot.assets !== 'object' || snapshot.assets === null) return 0;
+    let taken = 0;
+    for (const [asset, shifts] of Object.entries(snapshot.assets)) {
+      if (!Array.isArray(shifts)) continue;
+      const entries = this.entries(asset);
+      for (const s of shifts) {
+        if (!Number.isFinite(s?.start) || !Number.isFinite(s?.end) || typeof s.variant !== 'string' || !Array.isArray(s.cells)) continue;
+        this.store(entries, s.start, { end: s.end, variant: s.variant, cells: s.cells });
+        taken++;
+      }
+    }
+    return taken;
   }
 
   /** Shifts cached now. */
