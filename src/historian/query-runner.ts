@@ -12,7 +12,7 @@ import type { StoredRow } from './answers.js';
 import { aggExpression } from './aggregate-sql.js';
 import { chooseBucketMs } from './query-plan.js';
 import { tiling } from './tiling.js';
-import { carryRows, combineSql, rollupRows, sampleRows } from './rollup-sql.js';
+import { carryRows, combineSql, combineUnweightedSql, rollupRows, sampleRows } from './rollup-sql.js';
 import { HOUR_MS, MINUTE_MS } from './schema.js';
 
 export function runQuery(conn: DuckDBConnection, query: WorkerQuery): Promise<WorkerQueryResult> {
@@ -193,9 +193,12 @@ async function numericBuckets(
     const rawFrom = edges.length === 0 ? tiles.rawFrom : Math.max(from, edges[0] * MINUTE_MS);
     sources.push(sampleRows(`(SELECT * FROM ${samples(tags, rawFrom, to, hasLanding)} WHERE str IS NULL AND (ts >= ${tiles.rawFrom} OR ${atEdge}))`));
   }
-  for (const tag of tags) sources.push(carryRows(carryBefore(tag, from, hasLanding)));
+  // Only the time-weighted average needs the value in force before the range and each row's neighbours.
+  const weighted = agg === 'twa';
+  if (weighted) for (const tag of tags) sources.push(carryRows(carryBefore(tag, from, hasLanding)));
+  const combine = weighted ? combineSql : combineUnweightedSql;
   const reader = await conn.runAndReadAll(
-    `SELECT tag, bucket, ${aggExpression(agg)} AS value FROM (${combineSql(sources.join(' UNION ALL '), bucketMs)}) ORDER BY tag, bucket`,
+    `SELECT tag, bucket, ${aggExpression(agg)} AS value FROM (${combine(sources.join(' UNION ALL '), bucketMs)}) ORDER BY tag, bucket`,
   );
   return { resolution: tiles.hours !== null ? '1h' : tiles.minutes !== null ? '1m' : 'raw', rows: reader.getRows() };
 }

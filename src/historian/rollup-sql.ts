@@ -71,3 +71,21 @@ export function combineSql(sources: string, width: number): string {
   FROM d WHERE NOT carry
   GROUP BY tag, tb`;
 }
+
+/**
+ * `combineSql` for every aggregate but the time-weighted average: only twa needs each row's
+ * neighbours (how long a value held), so the others are a plain GROUP BY, without the window and
+ * without carry rows (which are skipped if present). twa_sum and covered are NULL.
+ */
+export function combineUnweightedSql(sources: string, width: number): string {
+  const W = `${width}::BIGINT`;
+  return `SELECT tag, (b // ${W}) * ${W} AS bucket,
+    sum(cnt)::BIGINT AS cnt, sum(n_good)::BIGINT AS n_good, min(vmin) AS vmin, max(vmax) AS vmax, sum(vsum) AS vsum,
+    arg_min(first_val, b) FILTER (WHERE n_good > 0) AS first_val,
+    arg_max(last_val, b) FILTER (WHERE n_good > 0) AS last_val,
+    max(tail_ts) AS tail_ts, arg_max(tail_val, b) AS tail_val, arg_max(tail_good, b) AS tail_good,
+    NULL::DOUBLE AS twa_sum, NULL::DOUBLE AS covered,
+    ${SUM_OF_SQUARES}
+  FROM (${sources}) src WHERE NOT carry
+  GROUP BY 1, 2`;
+}

@@ -11,7 +11,7 @@ import { aggExpression } from '../aggregate-sql.js';
 import { chooseBucketMs } from '../query-plan.js';
 import { tiling } from '../tiling.js';
 import { HOUR_MS, MINUTE_MS } from '../schema.js';
-import { carryRows, combineSql, floorTo, ident, rollupRows, sampleRows } from './pg-sql.js';
+import { carryRows, combineSql, combineUnweightedSql, floorTo, ident, rollupRows, sampleRows } from './pg-sql.js';
 
 export async function runPgQuery(pool: Pool, schema: string, q: WorkerQuery): Promise<WorkerQueryResult> {
   const s = ident(schema);
@@ -46,9 +46,12 @@ export async function runPgQuery(pool: Pool, schema: string, q: WorkerQuery): Pr
       CROSS JOIN LATERAL (${rawIn('e.lo', 'e.hi')} OFFSET 0) x) x`));
   }
   if (tiles.rawFrom < to) sources.push(sampleRows(`(${rawIn(String(tiles.rawFrom), String(to))}) x`));
-  sources.push(carryRows(carryBefore(s, tag, from)));
+  // Only the time-weighted average needs the value in force before the range and each row's neighbours.
+  const weighted = q.agg === 'twa';
+  if (weighted) sources.push(carryRows(carryBefore(s, tag, from)));
+  const combine = weighted ? combineSql : combineUnweightedSql;
   const result = await pool.query<{ bucket: string; value: string | number | null }>(
-    `SELECT bucket, ${aggExpression(q.agg)} AS value FROM (${combineSql(sources.join(' UNION ALL '), bucketMs)}) c ORDER BY bucket`,
+    `SELECT bucket, ${aggExpression(q.agg)} AS value FROM (${combine(sources.join(' UNION ALL '), bucketMs)}) c ORDER BY bucket`,
   );
   return {
     resolution: tiles.hours !== null ? '1h' : tiles.minutes !== null ? '1m' : 'raw',

@@ -128,3 +128,16 @@ export function combineSql(sources: string, width: number): string {
   FROM d WHERE NOT carry
   GROUP BY tag, tb`;
 }
+
+/** `combineSql` without the time weighting, for every aggregate but twa (see `../rollup-sql.ts`). */
+export function combineUnweightedSql(sources: string, width: number): string {
+  return `SELECT tag, ${floorTo('src.b', width)} AS bucket,
+    sum(cnt)::bigint AS cnt, sum(n_good)::bigint AS n_good, min(vmin) AS vmin, max(vmax) AS vmax, sum(vsum) AS vsum,
+    (min(ARRAY[b::float8, first_val]) FILTER (WHERE n_good > 0))[2] AS first_val,
+    (max(ARRAY[b::float8, last_val]) FILTER (WHERE n_good > 0))[2] AS last_val,
+    max(tail_ts) AS tail_ts, (max(ARRAY[b::float8, tail_val]))[2] AS tail_val, (max(ARRAY[b::float8, tail_good::int::float8]))[2] = 1 AS tail_good,
+    NULL::float8 AS twa_sum, NULL::float8 AS covered,
+    ${SUM_OF_SQUARES}
+  FROM (${sources}) src WHERE NOT carry
+  GROUP BY 1, 2`;
+}
