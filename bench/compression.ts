@@ -1,9 +1,12 @@
 // Compression benchmark: bytes on disk per received sample for the virtual factory's process signals
 // (the demo plant's `process` tags at 1 s ticks, seed 42), stored without compression (the baseline,
 // measured in the same run) and with swinging-door compression at two error bounds.
-// Run: node --import tsx bench/compression.ts [--days 7] [--engine duckdb|postgres]
+// Run: node --import tsx bench/compression.ts [--days 7] [--engine duckdb|postgres|timescale]
 // PostgreSQL from LOOM_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), in a
-// schema made for the run and dropped at the end. Prints one line per figure.
+// schema made for the run and dropped at the end. `timescale`: the PostgreSQL backend on TimescaleDB
+// (PGlite with the extension, in this process, as the tests use it), each run once with every chunk
+// left as written and once after compressing them all (what the compression policy does to chunks
+// older than `compressAfterMs`). Prints one line per figure.
 
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +17,7 @@ import { FactorySimulation } from '../src/connectors/simulator/index.js';
 import type { RawSample } from '../src/connectors/types.js';
 import { compressionSchema, withCompression } from '../src/historian/compression/index.js';
 import { DuckDbHistorian, PostgresHistorian, type Historian } from '../src/historian/index.js';
+import { startPgliteWire } from '../src/historian/conformance/pglite-wire.js';
 import { tagRoleSchema } from '../src/model/config-schema.js';
 import { loadDemoConfig, type Sample } from '../src/model/index.js';
 
@@ -36,7 +40,10 @@ const runs: Array<{ name: string; compression: unknown }> = [
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-bench-compression-'));
-const admin = engine === 'postgres' ? new pg.Pool({ connectionString: PG_URL, max: 1 }) : undefined;
+const wire = engine === 'timescale' ? await startPgliteWire() : undefined;
+const serverUrl = wire?.url ?? PG_URL;
+const onServer = engine === 'postgres' || engine === 'timescale';
+const admin = onServer ? new pg.Pool({ connectionString: serverUrl, max: 1 }) : undefined;
 const line = (name: string, value: string) => console.log(`${name.padEnd(60)} ${value}`);
 try {
   line('engine / simulated days', `${engine} / ${days} (machine shared with other work: times are rough)`);
@@ -45,7 +52,7 @@ try {
     const config = compressionSchema(tagRoleSchema).parse(run.compression);
     const path = join(dir, `run${index}.duckdb`);
     const schema = `loom_bench_compression_${process.pid}_${index}`;
-    const backend: Historian = engine === 'postgres' ? new PostgresHistorian({ url: PG_URL, schema, timescale: false }) : new DuckDbHistorian({ path });
+    const backend: Historian = onServer ? new PostgresHistorian({ url: serverUrl, schema, timescale: engine === 'timescale' }) : new DuckDbHistorian({ path });
     const historian = withCompression(backend, config);
     await historian.open();
     const sim = new FactorySimulation(plant, { seed: 42 }, START);
@@ -73,8 +80,13 @@ try {
     const received = stats.compression!.samplesReceived;
     let bytes: number;
     let usage: { raw: number; rollups: number; free: number } | undefined;
-    if (engine === 'postgres') {
+    if (onServer) {
       bytes = stats.bytes;
+      if (engine === 'timescale') {
+        line(`[${run.name}] bytes per received sample, chunks as written`, (bytes / received).toFixed(2));
+        await admin!.query(`SELECT count(compress_chunk(c)) FROM show_chunks('"${schema}".raw') c`);
+        bytes = (await historian.stats()).bytes;
+      }
       await historian.close();
       await admin!.query(`DROP SCHEMA "${schema}" CASCADE`);
     } else {
@@ -99,6 +111,7 @@ try {
   }
 } finally {
   await admin?.end();
+  await wire?.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -4,7 +4,7 @@
 // whole chunks with `drop_chunks`. Everything else (staging, upsert, rollups, queries) is the same
 // SQL. A schema keeps the layout it was created with: an existing natively partitioned `raw` stays so.
 //
-// Not exercised by the tests on a machine without TimescaleDB (the CI machine has none); see README.
+// Tested against TimescaleDB 2.23 in PGlite (../conformance/timescale.test.ts); see README.
 
 import type { PoolClient } from 'pg';
 import { DAY_MS, ident } from './pg-sql.js';
