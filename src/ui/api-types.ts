@@ -138,6 +138,8 @@ export interface OeeResult {
   machines: string[];
   total: OeeReport;
   groups: Array<OeeReport & { key: string }>;
+  /** Live only: machines whose shift before the server started could not be read from history. */
+  missingLeadIn?: Array<{ machine: string; from: number; to: number; reason: string }>;
 }
 
 export interface DowntimeReason {

@@ -100,6 +100,11 @@ function LineOee({ root, node, lines }: { root: PlantNode; node: PlantNode; line
         {source === 'live' && live.error && <p class="error">Live OEE is not available: {live.error}</p>}
         {source === 'range' && report.error && <p class="error">OEE could not be computed: {report.error}</p>}
         {!gauges && !(source === 'live' ? live.error : report.error) && <p class="muted">Loading…</p>}
+        {source === 'live' && live.data?.missingLeadIn && (
+          <p class="warning" role="status">
+            {live.data.missingLeadIn.map((m) => `${m.machine.split('/').pop()}: figures start at ${formatTime(m.to)}, not the shift start (${m.reason})`).join(' · ')}
+          </p>
+        )}
         {gauges && <Gauges report={gauges.report} />}
       </section>
 
