@@ -135,9 +135,9 @@ async function answer(conn: DuckDBConnection, q: WorkerQuery): Promise<WorkerQue
   let bucketMs = q.bucketMs;
   if (bucketMs === undefined) {
     const inRange = `tag = ${tag} AND ts >= ${q.from} AND ts < ${q.to}`;
-    const count =
-      (await scalar(conn, `SELECT count(*) FROM raw WHERE ${inRange}`))! +
-      (hasLanding ? (await scalar(conn, `SELECT count(*) FROM stage.landing WHERE ${inRange}`))! : 0);
+    // Counting stops after maxPoints + 1 rows: a month of a 1 Hz tag costs no more than an hour.
+    const upTo = (table: string) => `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${inRange} LIMIT ${q.maxPoints + 1})`;
+    const count = (await scalar(conn, upTo('raw')))! + (hasLanding ? (await scalar(conn, upTo('stage.landing')))! : 0);
     if (count <= q.maxPoints) return rawAnswer(conn, q, hasLanding);
     bucketMs = chooseBucketMs(q.from, q.to, q.maxPoints);
   }

@@ -16,7 +16,7 @@ import { DuckDbHistorian, PostgresHistorian, type HistorianLogger } from '../ind
 import type { Aggregate, Historian } from '../types.js';
 import { random } from './reference.js';
 import { compressionConformance } from './compression-suite.js';
-import { historianConformance, OTHER, RUNNING, s, STATE, T0, TAGS, TEMP, type ConformanceOptions, type HistorianHandle } from './suite.js';
+import { historianConformance, storeHandle, OTHER, RUNNING, s, STATE, T0, TAGS, TEMP, type ConformanceOptions, type HistorianHandle } from './suite.js';
 
 const URL = process.env.LOOM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RUN = `${process.pid}_${Date.now().toString(36)}`;
@@ -53,29 +53,7 @@ const values1m = (result: { points: Array<{ value: unknown }> }) => result.point
 async function makePostgres(options: ConformanceOptions & { schema?: string; logger?: HistorianLogger; applicationName?: string } = {}): Promise<HistorianHandle & { historian: PostgresHistorian; schema: string }> {
   const schema = options.schema ?? `loom_test_${RUN}_${++schemaNo}`;
   const make = () => new PostgresHistorian({ url: URL, schema, ...options });
-  const instances: PostgresHistorian[] = [make()];
-  await instances[0].open();
-  return {
-    schema,
-    historian: instances[0],
-    async reopen(): Promise<Historian> {
-      await instances[instances.length - 1].close();
-      const next = make();
-      instances.push(next);
-      await next.open();
-      return next;
-    },
-    async openReader(): Promise<Historian> {
-      const reader = make();
-      instances.push(reader);
-      await reader.open();
-      return reader;
-    },
-    async cleanup() {
-      for (const instance of instances) await instance.close().catch(() => undefined);
-      await admin!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    },
-  };
+  return { schema, ...(await storeHandle(make, () => admin!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).then(() => undefined), true)) };
 }
 
 if (unreachable && process.env.CI === 'true') {

@@ -31,6 +31,32 @@ export interface HistorianHandle {
 
 export type MakeHistorian = (options?: ConformanceOptions) => Promise<HistorianHandle>;
 
+/**
+ * A handle over instances made by `make` on one store: `reopen` closes the newest first (DuckDB
+ * admits one per file), `openReader` (only with `readers`, for backends with a server) keeps it
+ * open; `cleanup` closes them all, then deletes the store with `drop`.
+ */
+export async function storeHandle<T extends Historian>(make: () => T, drop: () => Promise<void> | void, readers = false): Promise<HistorianHandle & { historian: T }> {
+  const instances: T[] = [make()];
+  await instances[0].open();
+  const another = async (closeNewest: boolean): Promise<Historian> => {
+    if (closeNewest) await instances[instances.length - 1].close();
+    const next = make();
+    instances.push(next);
+    await next.open();
+    return next;
+  };
+  return {
+    historian: instances[0],
+    reopen: () => another(true),
+    ...(readers ? { openReader: () => another(false) } : {}),
+    async cleanup() {
+      for (const instance of instances) await instance.close().catch(() => undefined);
+      await drop();
+    },
+  };
+}
+
 export const T0 = Date.UTC(2026, 0, 5); // hour- and day-aligned
 const S = 1_000;
 const M = 60_000;

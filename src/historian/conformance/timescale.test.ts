@@ -10,7 +10,7 @@ import pg from 'pg';
 import { PostgresHistorian } from '../index.js';
 import { compressionConformance } from './compression-suite.js';
 import { startPgliteWire } from './pglite-wire.js';
-import { historianConformance, s, T0, TAGS, TEMP, OTHER, type ConformanceOptions, type HistorianHandle } from './suite.js';
+import { historianConformance, storeHandle, s, T0, TAGS, TEMP, OTHER, type ConformanceOptions, type HistorianHandle } from './suite.js';
 
 const M = 60_000;
 const H = 3_600_000;
@@ -27,29 +27,7 @@ let schemaNo = 0;
 async function makeTimescale(options: ConformanceOptions = {}): Promise<HistorianHandle & { historian: PostgresHistorian; schema: string }> {
   const schema = `loom_ts_${++schemaNo}`;
   const make = () => new PostgresHistorian({ url: wire.url, schema, queryConnections: 2, ...options });
-  const instances: PostgresHistorian[] = [make()];
-  await instances[0].open();
-  return {
-    schema,
-    historian: instances[0],
-    async reopen() {
-      await instances[instances.length - 1].close();
-      const next = make();
-      instances.push(next);
-      await next.open();
-      return next;
-    },
-    async openReader() {
-      const reader = make();
-      instances.push(reader);
-      await reader.open();
-      return reader;
-    },
-    async cleanup() {
-      for (const instance of instances) await instance.close().catch(() => undefined);
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    },
-  };
+  return { schema, ...(await storeHandle(make, () => admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).then(() => undefined), true)) };
 }
 
 historianConformance('TimescaleDB (PGlite)', (options) => makeTimescale(options));
