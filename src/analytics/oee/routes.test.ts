@@ -139,13 +139,19 @@ test('a historian that answers buckets for big ranges is asked again in smaller 
   await app.close();
 });
 
-test('GET /api/v1/oee/live answers from a LiveOee fed the same samples', async () => {
+/** A LiveOee of m-1 started at `start` (hh:mm) and fed its samples until 14:00. */
+function liveUntil2pm(start: string) {
   const tags = [...machineTags(M1), ...machineTags(M2)];
   const plan = shiftPlan(new ShiftCalendar('UTC'));
   const [m1] = streams();
-  const live = new LiveOee({ tags: () => tags, planFor: () => plan, start: m1.t('06:00') });
+  const live = new LiveOee({ tags: () => tags, planFor: () => plan, start: m1.t(start) });
   live.ingest(m1.sorted().filter((s) => s.ts <= m1.t('14:00')));
   live.tick(m1.t('14:00'));
+  return { m1, plan, live };
+}
+
+test('GET /api/v1/oee/live answers from a LiveOee fed the same samples', async () => {
+  const { live } = liveUntil2pm('06:00');
   const app = await server({ live });
   const body = (await app.inject({ url: `/api/v1/oee/live?asset=${LINE}&by=shift` })).json();
   assert.deepEqual(body.machines, [M1]);
@@ -160,13 +166,8 @@ test('GET /api/v1/oee/live answers from a LiveOee fed the same samples', async (
 });
 
 test('GET /api/v1/oee/live started mid-shift takes the shift before the start from history, so the current shift is whole', async () => {
-  const tags = [...machineTags(M1), ...machineTags(M2)];
-  const plan = shiftPlan(new ShiftCalendar('UTC'));
-  const [m1] = streams();
   // The server started at 10:00; the samples before only set baselines in the live feed.
-  const live = new LiveOee({ tags: () => tags, planFor: () => plan, start: m1.t('10:00') });
-  live.ingest(m1.sorted().filter((s) => s.ts <= m1.t('14:00')));
-  live.tick(m1.t('14:00'));
+  const { m1, plan, live } = liveUntil2pm('10:00');
   const sinceStart = live.report(M1)!;
   const app = await server({ live, planFor: () => plan, historian: new FakeHistorian(m1.samples) });
   const body = (await app.inject({ url: `/api/v1/oee/live?asset=${M1}&by=shift` })).json();
@@ -180,12 +181,7 @@ test('GET /api/v1/oee/live started mid-shift takes the shift before the start fr
 });
 
 test('GET /api/v1/oee/live names a machine whose lead-in history could not be read, instead of hiding it', async () => {
-  const tags = [...machineTags(M1), ...machineTags(M2)];
-  const plan = shiftPlan(new ShiftCalendar('UTC'));
-  const [m1] = streams();
-  const live = new LiveOee({ tags: () => tags, planFor: () => plan, start: m1.t('10:00') });
-  live.ingest(m1.sorted().filter((s) => s.ts <= m1.t('14:00')));
-  live.tick(m1.t('14:00'));
+  const { m1, plan, live } = liveUntil2pm('10:00');
   const failing = new FakeHistorian(m1.samples);
   const fail = () => Promise.reject(new Error('historian is closed'));
   const historian = Object.assign(failing, { query: fail, valueChanges: fail, counterSums: fail });
