@@ -99,7 +99,7 @@ export interface LoomCore {
    * The OEE shift cache a cleanly closed server left (taken from the data folder at open, so any
    * other opener, such as an import, drops it), and the store it belongs to.
    */
-  oeeShifts: { store: string; snapshot?: ShiftCacheSnapshot };
+  oeeShifts: { store: string; snapshot?: ShiftCacheSnapshot; keep: boolean };
   /** Writes handed from the bus to the historian so far, and their samples. */
   historianFeed(): { writes: number; samples: number };
   /** Drains the bus into the historian, then closes it and the dead-letter file. */
@@ -160,7 +160,9 @@ export async function openCore(loaded: LoadedConfig, options: Pick<StartLoomOpti
   });
   const historianSubscription = subscribeHistorian(bus, historian, logger, () => tagsDefined);
   const store = config.historian.engine === 'postgres' ? `postgres:${config.historian.url}#${config.historian.schema}` : `duckdb:${historianPath}`;
-  const oeeShifts = { store, snapshot: inMemory ? undefined : takeShiftSnapshot(dataDir, store, (reason) => logger.warn(`oee: ${reason}`)) };
+  // An in-memory historian forgets its history at exit: shifts computed from it must not outlive it.
+  const keep = !inMemory && !(config.historian.engine !== 'postgres' && historianPath === ':memory:');
+  const oeeShifts = { store, keep, snapshot: inMemory ? undefined : takeShiftSnapshot(dataDir, store, (reason) => logger.warn(`oee: ${reason}`)) };
 
   return {
     config,
@@ -229,7 +231,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
   // OEE cells of closed shifts are kept between requests; a late sample drops those it may change.
   const oeeCache = new ShiftCellCache();
   // Shifts a cleanly closed server kept: their variants hold the tags, plans and options they were computed with.
-  if (core.oeeShifts.snapshot) logger.info(`oee: ${oeeCache.restore(core.oeeShifts.snapshot)} closed machine-shifts restored from the last run`);
+  if (core.oeeShifts.snapshot && core.oeeShifts.keep) logger.info(`oee: ${oeeCache.restore(core.oeeShifts.snapshot)} closed machine-shifts restored from the last run`);
   const oeeCacheSubscription = oeeCache.attach(bus, oeeAssetOf((tag) => registry.get(tag)));
   // In the background: closed shifts of the last 35 days into the cache, then each shift as it closes.
   const oeeWarmUp = new ShiftWarmUp({ historian, registry, plant: config.plant, cache: oeeCache }, { onError: (error) => logger.debug({ err: error }, 'OEE warm-up step failed') });
@@ -329,7 +331,7 @@ export async function startLoom(options: StartLoomOptions = {}): Promise<Running
       oeeCacheSubscription.unsubscribe();
       // Written after the bus drained into the cache's late-data watch (core.close drains the rest into
       // the historian, which the cache has seen: connectors and the API are stopped).
-      if (dataDir !== ':memory:' && oeeCache.shifts > 0) {
+      if (core.oeeShifts.keep && oeeCache.shifts > 0) {
         try {
           saveShiftSnapshot(dataDir, core.oeeShifts.store, oeeCache.snapshot());
         } catch (error) {

@@ -139,6 +139,14 @@ test('closed shifts survive a clean restart; other cycle times recompute them; a
     assert.equal(loom.oeeCache.shifts, 0);
     assert.deepEqual(await report(loom.url, from, to), first);
     await loom.close();
+
+    // A historian kept in memory forgets its samples at exit: its shifts are not kept either.
+    const inMemory = `${CONFIG}historian:\n  path: ':memory:'\n`;
+    loom = await start(inMemory);
+    assert.ok(!existsSync(join(dataDir, 'oee-shifts.json')), 'taken at start');
+    loom.oeeCache.restore({ version: 1, assets: { [PRESS]: [{ start: from, end: from + 12 * H, variant: 'x', cells: [] }] } });
+    await loom.close();
+    assert.ok(!existsSync(join(dataDir, 'oee-shifts.json')), 'nothing kept for an in-memory historian');
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
